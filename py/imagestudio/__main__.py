@@ -1,0 +1,97 @@
+"""Command line: the same engine as the page, natively.
+
+    python -m imagestudio inspect FILE... [--json]
+    python -m imagestudio clean FILE... -o OUTDIR [--no-keep-orientation] [--no-keep-icc] [--keep-copyright]
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import api
+
+
+def _policy(args) -> dict:
+    return {"keep_orientation": args.keep_orientation, "keep_icc": args.keep_icc,
+            "keep_copyright": args.keep_copyright}
+
+
+def _write_unique(outdir: Path, name: str, data: bytes, inputs: set) -> Path:
+    """Write without overwriting an input or an earlier output: add -2, -3 ... on a clash."""
+    target = outdir / name
+    stem, suffix, n = target.stem, target.suffix, 2
+    while target.exists() or target.resolve() in inputs:
+        target = outdir / f"{stem}-{n}{suffix}"
+        n += 1
+    target.write_bytes(data)
+    return target
+
+
+def cmd_inspect(args) -> int:
+    failed, results = 0, {}
+    for path in args.files:
+        result = api.handle("inspect", Path(path).read_bytes(), {}, Path(path).name)
+        results[path] = result
+        failed += not result["ok"]
+        if args.json:
+            continue
+        if not result["ok"]:
+            print(f"error  {result['error']['message']}")
+            continue
+        findings = result["report"]["findings"]
+        print(f"{path}: {len(findings) or 'no'} item(s) found")
+        for f in findings:
+            print(f"  [{f['kind']}] {f['label']}: {f['value']}  ({f['where']})")
+    if args.json:
+        print(json.dumps(results, indent=2))
+    return 1 if failed else 0
+
+
+def cmd_clean(args) -> int:
+    outdir = Path(args.output)
+    outdir.mkdir(parents=True, exist_ok=True)
+    inputs = {Path(p).resolve() for p in args.files}
+    failed = 0
+    for path in args.files:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as err:
+            print(f"error  {path}: cannot read ({err.strerror})")
+            failed += 1
+            continue
+        result = api.handle("clean", data, {"policy": _policy(args)}, Path(path).name)
+        if not result["ok"]:
+            print(f"error  {result['error']['message']}")
+            failed += 1
+            continue
+        target = _write_unique(outdir, result["name"], result["data"], inputs)
+        removed = len(result["report"]["removed"])
+        print(f"ok     {path} -> {target} ({removed} item(s) removed, {len(data)} -> {len(result['data'])} bytes)")
+    return 1 if failed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="imagestudio", description="Inspect, clean and process images locally.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("inspect", help="show what each file reveals")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(run=cmd_inspect)
+    p = sub.add_parser("clean", help="remove private metadata losslessly")
+    p.add_argument("files", nargs="+")
+    p.add_argument("-o", "--output", required=True, help="folder for NAME-clean.EXT files")
+    p.add_argument("--keep-orientation", action=argparse.BooleanOptionalAction, default=True)
+    p.add_argument("--keep-icc", action=argparse.BooleanOptionalAction, default=True)
+    p.add_argument("--keep-copyright", action="store_true", default=False)
+    p.set_defaults(run=cmd_clean)
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

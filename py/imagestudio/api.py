@@ -1,0 +1,93 @@
+"""The one entry point: handle(op, data, options, name) -> result dict.
+
+The web worker, the tests and the command line all call this. A result is either
+{"ok": True, "data": bytes | None, "mime", "name", "report"} or
+{"ok": False, "error": {"code", "message"}}; the message always names the file.
+"""
+
+import json
+import os
+
+from . import __version__
+from .containers import CONTAINERS
+from .errors import BadOptions, EngineError, StillDirty
+from .policy import CleanPolicy
+from .report import sort_findings, summarize
+from .sniff import sniff
+
+
+def output_name(name: str, suffix: str, extension: str) -> str:
+    stem = os.path.splitext(os.path.basename(name or "image"))[0] or "image"
+    return f"{stem}-{suffix}.{extension}"
+
+
+def _report(fmt, findings, **extra) -> dict:
+    findings = sort_findings(findings)
+    return {"format": fmt.name, "findings": [f.to_dict() for f in findings],
+            "summary": summarize(findings), **extra}
+
+
+def inspect(data: bytes, name: str = "", options: dict | None = None) -> dict:
+    fmt = sniff(data, name)
+    container = CONTAINERS.get(fmt.name)
+    if container is None:
+        raise EngineError(f"{name or 'this file'}: {fmt.name.upper()} inspection is not available yet")
+    return {"ok": True, "data": None, "mime": fmt.mime, "name": name,
+            "report": _report(fmt, container.inspect(data, name))}
+
+
+def clean(data: bytes, name: str = "", options: dict | None = None) -> dict:
+    """Lossless metadata removal, verified by re-inspecting the output (fail closed)."""
+    policy = CleanPolicy.from_dict((options or {}).get("policy"))
+    fmt = sniff(data, name)
+    container = CONTAINERS.get(fmt.name)
+    if container is None:
+        raise EngineError(f"{name or 'this file'}: cleaning {fmt.name.upper()} is not available yet")
+    before = container.inspect(data, name)
+    cleaned = container.clean(data, policy, name)
+    after = container.inspect(cleaned, name)
+    leftover = [f for f in after if not policy.allows(f)]
+    if leftover:
+        what = ", ".join(sorted({f.label for f in leftover}))
+        raise StillDirty(f"{name or 'this file'}: refused to return a file that still holds: {what}")
+    removed = [f for f in before if not policy.allows(f)]
+    return {"ok": True, "data": cleaned, "mime": fmt.mime,
+            "name": output_name(name, "clean", fmt.extension),
+            "report": _report(fmt, before, removed=[f.to_dict() for f in sort_findings(removed)],
+                              kept=[f.to_dict() for f in sort_findings(after)],
+                              lossless=True, bytes_in=len(data), bytes_out=len(cleaned))}
+
+
+OPERATIONS = {
+    "inspect": inspect,
+    "clean": clean,
+}
+
+
+def handle(op: str, data: bytes, options: dict | None = None, name: str = "") -> dict:
+    """Run one operation on one file; never raises for bad input, returns an error result instead."""
+    try:
+        if op not in OPERATIONS:
+            raise BadOptions(f"unknown operation {op!r}")
+        return OPERATIONS[op](bytes(data), name, options or {})
+    except EngineError as err:
+        return {"ok": False, "error": err.to_dict()}
+    except MemoryError:
+        return {"ok": False, "error": {"code": "too_large", "message": f"{name or 'this file'}: ran out of memory"}}
+    except Exception as err:  # noqa: BLE001 - a bug must still name the file and keep the batch going
+        return {"ok": False, "error": {"code": "internal",
+                                       "message": f"{name or 'this file'}: internal error ({type(err).__name__}: {err})"}}
+
+
+def handle_js(op: str, data, options_json: str, name: str):
+    """Adapter for the web worker: JS bytes in, (metadata JSON, payload bytes or None) out."""
+    raw = data.to_bytes() if hasattr(data, "to_bytes") else bytes(data)
+    result = handle(op, raw, json.loads(options_json or "{}"), name)
+    payload = result.pop("data", None)
+    return json.dumps(result), payload
+
+
+def versions() -> dict:
+    import PIL
+    import piexif
+    return {"imagestudio": __version__, "pillow": PIL.__version__, "piexif": piexif.VERSION}

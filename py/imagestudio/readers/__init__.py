@@ -1,0 +1,1 @@
+"""Readers turn one metadata blob (EXIF, XMP, IPTC, ...) into Findings."""

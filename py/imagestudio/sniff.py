@@ -1,0 +1,56 @@
+"""Format detection from magic bytes, never from the file name."""
+
+from dataclasses import dataclass
+
+from .errors import NotAnImage, UnsupportedFormat
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str          # short id used across the engine: "jpeg", "png", ...
+    mime: str
+    extension: str     # for output names
+    supported: bool = True
+
+
+JPEG = Format("jpeg", "image/jpeg", "jpg")
+PNG = Format("png", "image/png", "png")
+GIF = Format("gif", "image/gif", "gif")
+WEBP = Format("webp", "image/webp", "webp")
+TIFF = Format("tiff", "image/tiff", "tif")
+BMP = Format("bmp", "image/bmp", "bmp")
+HEIF = Format("heif", "image/heif", "heic", supported=False)
+AVIF = Format("avif", "image/avif", "avif", supported=False)
+JPEG2000 = Format("jpeg2000", "image/jp2", "jp2", supported=False)
+
+FORMATS = {f.name: f for f in (JPEG, PNG, GIF, WEBP, TIFF, BMP, HEIF, AVIF, JPEG2000)}
+
+# (prefix test, format) in order; each test looks only at the first bytes.
+_SIGNATURES = (
+    (lambda b: b[:3] == b"\xff\xd8\xff", JPEG),
+    (lambda b: b[:8] == b"\x89PNG\r\n\x1a\n", PNG),
+    (lambda b: b[:6] in (b"GIF87a", b"GIF89a"), GIF),
+    (lambda b: b[:4] == b"RIFF" and b[8:12] == b"WEBP", WEBP),
+    (lambda b: b[:4] in (b"II*\x00", b"MM\x00*"), TIFF),
+    (lambda b: b[:2] == b"BM" and len(b) >= 26, BMP),
+    (lambda b: b[4:8] == b"ftyp" and b[8:12] in (b"avif", b"avis"), AVIF),
+    (lambda b: b[4:8] == b"ftyp" and b[8:12] in (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"), HEIF),
+    (lambda b: b[:12] == b"\x00\x00\x00\x0cjP  \r\n\x87\n" or b[:4] == b"\xff\x4f\xff\x51", JPEG2000),
+)
+
+
+def sniff(data: bytes, name: str = "") -> Format:
+    """Return the format of `data` or raise NotAnImage / UnsupportedFormat."""
+    label = name or "this file"
+    if not data:
+        raise NotAnImage(f"{label}: the file is empty (0 bytes)")
+    head = bytes(data[:32])
+    for test, fmt in _SIGNATURES:
+        if test(head):
+            if not fmt.supported:
+                raise UnsupportedFormat(
+                    f"{label}: {fmt.name.upper()} images are not supported yet "
+                    "(the browser build of Pillow cannot decode them); nothing was produced"
+                )
+            return fmt
+    raise NotAnImage(f"{label}: not an image Image Studio can read (unrecognised file signature)")
