@@ -36,6 +36,21 @@ def inspect(data: bytes, name: str = "", options: dict | None = None) -> dict:
             "report": _report(fmt, container.inspect(data, name))}
 
 
+def verify_clean(output: bytes, policy: CleanPolicy, name: str = "") -> list:
+    """Re-inspect bytes about to be returned; raise StillDirty if anything the policy removes is there.
+
+    Every path that returns image bytes (lossless clean, re-encode) must pass through this.
+    Returns the findings that the policy allows to stay.
+    """
+    fmt = sniff(output, name)
+    after = CONTAINERS[fmt.name].inspect(output, name)
+    leftover = [f for f in after if not policy.allows(f)]
+    if leftover:
+        what = ", ".join(sorted({f.label for f in leftover}))
+        raise StillDirty(f"{name or 'this file'}: refused to return a file that still holds: {what}")
+    return after
+
+
 def clean(data: bytes, name: str = "", options: dict | None = None) -> dict:
     """Lossless metadata removal, verified by re-inspecting the output (fail closed)."""
     policy = CleanPolicy.from_dict((options or {}).get("policy"))
@@ -45,11 +60,7 @@ def clean(data: bytes, name: str = "", options: dict | None = None) -> dict:
         raise EngineError(f"{name or 'this file'}: cleaning {fmt.name.upper()} is not available yet")
     before = container.inspect(data, name)
     cleaned = container.clean(data, policy, name)
-    after = container.inspect(cleaned, name)
-    leftover = [f for f in after if not policy.allows(f)]
-    if leftover:
-        what = ", ".join(sorted({f.label for f in leftover}))
-        raise StillDirty(f"{name or 'this file'}: refused to return a file that still holds: {what}")
+    after = verify_clean(cleaned, policy, name)
     removed = [f for f in before if not policy.allows(f)]
     return {"ok": True, "data": cleaned, "mime": fmt.mime,
             "name": output_name(name, "clean", fmt.extension),
