@@ -3,10 +3,14 @@
 A Finding is plain data so the page, the tests and the command line share it.
 """
 
-from dataclasses import asdict, dataclass
+import base64
+from dataclasses import dataclass
 
 # Kinds in the order a person should read them: most sensitive first.
 KINDS = ("location", "device", "time", "people", "hidden", "text", "other")
+
+# A hidden picture is shown to the user only when it is small enough to inline in the report.
+PREVIEW_MAX_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -16,9 +20,25 @@ class Finding:
     label: str     # plain words for people
     value: str     # human-readable value (may be shortened)
     where: str     # container location, e.g. "EXIF GPS IFD", "XMP", "PNG tEXt chunk"
+    preview: str | None = None  # data: URL of a hidden picture (EXIF thumbnail ...), when small
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        out = {"kind": self.kind, "key": self.key, "label": self.label, "value": self.value, "where": self.where}
+        if self.preview:
+            out["preview"] = self.preview
+        return out
+
+
+def shorten(text: str, limit: int = 200) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def jpeg_preview(data: bytes) -> str | None:
+    """A data: URL for a small embedded JPEG, so the page can show what the hidden picture shows."""
+    if data[:3] == b"\xff\xd8\xff" and len(data) <= PREVIEW_MAX_BYTES:
+        return "data:image/jpeg;base64," + base64.b64encode(data).decode("ascii")
+    return None
 
 
 def sort_findings(findings):
@@ -32,9 +52,9 @@ def summarize(findings) -> dict:
     for f in findings:
         first.setdefault(f.key, f.value)
     return {
-        "location": "gps" in keys,
+        "location": "gps" in keys or any(f.kind == "location" for f in findings),
         "gps": first.get("gps"),
         "camera": " ".join(v for v in (first.get("make"), first.get("model")) if v) or None,
-        "captured": first.get("datetime_original") or first.get("datetime"),
+        "captured": first.get("datetime_original") or first.get("datetime_digitized") or first.get("datetime"),
         "count": len(findings),
     }

