@@ -8,7 +8,7 @@ import piexif
 import pytest
 from PIL import Image
 
-from conftest import corpus_files, needs_corpus, pixels
+from corpus import corpus_files, needs_corpus, pixels
 from imagestudio import api
 
 JPEGS = corpus_files(".jpg", ".jpeg")

@@ -10,7 +10,7 @@ import os
 
 from . import __version__
 from .containers import CONTAINERS
-from .errors import BadOptions, EngineError, StillDirty
+from .errors import BadOptions, EngineError, StillDirty, UnsupportedFormat
 from .policy import CleanPolicy
 from .report import sort_findings, summarize
 from .sniff import sniff
@@ -57,16 +57,20 @@ def clean(data: bytes, name: str = "", options: dict | None = None) -> dict:
     fmt = sniff(data, name)
     container = CONTAINERS.get(fmt.name)
     if container is None:
-        raise EngineError(f"{name or 'this file'}: cleaning {fmt.name.upper()} is not available yet")
+        raise UnsupportedFormat(f"{name or 'this file'}: cleaning {fmt.name.upper()} is not supported yet")
     before = container.inspect(data, name)
     cleaned = container.clean(data, policy, name)
     after = verify_clean(cleaned, policy, name)
     removed = [f for f in before if not policy.allows(f)]
+    # Lossless containers copy the compressed picture untouched; the others re-encode it (and say so).
+    lossless = getattr(container, "LOSSLESS", True)
+    notes = container.notes(data, name) if hasattr(container, "notes") else []
     return {"ok": True, "data": cleaned, "mime": fmt.mime,
             "name": output_name(name, "clean", fmt.extension),
             "report": _report(fmt, before, removed=[f.to_dict() for f in sort_findings(removed)],
                               kept=[f.to_dict() for f in sort_findings(after)],
-                              lossless=True, bytes_in=len(data), bytes_out=len(cleaned))}
+                              lossless=lossless, reencoded=not lossless, notes=notes,
+                              policy=policy.to_dict(), bytes_in=len(data), bytes_out=len(cleaned))}
 
 
 OPERATIONS = {

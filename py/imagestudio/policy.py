@@ -1,6 +1,6 @@
 """What a clean keeps. Everything not allowed here is removed and then verified gone."""
 
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields
 
 from .errors import BadOptions
 
@@ -22,6 +22,9 @@ class CleanPolicy:
             if not isinstance(value, bool):
                 raise BadOptions(f"clean option {key} must be true or false")
         return cls(**options)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
 
     def allows(self, finding) -> bool:
         """True when a finding may remain in a cleaned file."""

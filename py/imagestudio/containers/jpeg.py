@@ -3,18 +3,27 @@
 import re
 from dataclasses import dataclass
 
-import piexif
-
 from ..errors import CorruptImage
 from ..readers import exif as exif_reader
-from ..report import Finding
+from ..readers import icc, iptc, xmp
+from ..report import Finding, jpeg_preview, shorten
+from . import kept
 
-SOI, EOI, SOS = 0xD8, 0xD9, 0xDA
-_STANDALONE = {0x01, *range(0xD0, 0xD8)}  # TEM and RSTn carry no length
-# Markers that decoding needs; everything else (APPn, COM, APP11 JUMBF ...) is metadata.
-_STRUCTURAL = {*range(0xC0, 0xD0), 0xDB, 0xDD, 0xDC, SOS}
-# Inside scan data a real marker is 0xFF followed by anything but 0x00 (stuffing), RSTn or 0xFF (fill).
-_NEXT_MARKER = re.compile(rb"\xff[\x01-\xcf\xd8-\xfe]")
+SOI, EOI, SOS, APP0, APP1, APP2, APP11, APP13, APP14, COM = 0xD8, 0xD9, 0xDA, 0xE0, 0xE1, 0xE2, 0xEB, 0xED, 0xEE, 0xFE
+STANDALONE = {0x01, *range(0xD0, 0xD8)}  # TEM and RSTn carry no length
+# Markers that decoding needs (SOFn, DHT, DAC, DQT, DNL, DRI, DHP, EXP, SOS): always kept.
+STRUCTURAL = {*range(0xC0, 0xD0), 0xDB, 0xDC, 0xDD, 0xDE, 0xDF, SOS}
+# Application segments kept because decoders need them: (marker, payload prefix).
+DECODING_APPS = ((APP0, b"JFIF\x00"), (APP14, b"Adobe"))
+# Known metadata segments: (marker, payload prefix) -> name used in findings.
+EXIF_ID = b"Exif\x00\x00"
+XMP_ID = b"http://ns.adobe.com/xap/1.0/\x00"
+XMP_EXT_ID = b"http://ns.adobe.com/xmp/extension/\x00"
+ICC_ID = b"ICC_PROFILE\x00"
+MPF_ID = b"MPF\x00"
+PHOTOSHOP_ID = b"Photoshop 3.0\x00"
+# After a scan, only these can start the next segment; any other 0xFF xx is corrupt entropy data.
+_NEXT_MARKER = re.compile(rb"\xff[\xc0-\xcf\xd8-\xef\xfe]")
 
 
 @dataclass(frozen=True)
@@ -24,122 +33,214 @@ class Segment:
     end: int         # offset just past the segment (and past its scan data for SOS)
     payload: bytes   # bytes after the length field (empty for standalone markers)
 
-    def app_id(self) -> bytes:
-        return self.payload[:32]
+
+@dataclass(frozen=True)
+class Parsed:
+    segments: list
+    end: int          # offset just past EOI (or len(data) when the image data is truncated)
+    truncated: bool   # the image data stops before an end-of-image marker
 
 
-def segments(data: bytes, name: str = "") -> tuple[list[Segment], int]:
-    """Split a JPEG into segments up to EOI. Returns (segments, offset after EOI)."""
+def _segment_fits(data: bytes, pos: int) -> bool:
+    """Is there a plausible marker segment at pos (used to tell real markers from corrupt scan bytes)?"""
+    if data[pos + 1] == EOI:
+        return True
+    if pos + 4 > len(data):
+        return False
+    end = pos + 2 + int.from_bytes(data[pos + 2:pos + 4], "big")
+    return end == len(data) or (end < len(data) and data[end] == 0xFF)
+
+
+def _scan_end(data: bytes, start: int) -> int | None:
+    """Offset of the marker that ends the entropy-coded data starting at `start`, or None if the file ends first."""
+    found = _NEXT_MARKER.search(data, start)
+    while found and not _segment_fits(data, found.start()):
+        found = _NEXT_MARKER.search(data, found.start() + 1)
+    return found.start() if found else None
+
+
+def parse(data: bytes, name: str = "") -> Parsed:
+    """Split a JPEG into segments up to EOI."""
     label = name or "this file"
     if data[:2] != b"\xff\xd8":
         raise CorruptImage(f"{label}: JPEG does not start with a start-of-image marker")
     out = [Segment(SOI, 0, 2, b"")]
     pos, size = 2, len(data)
     while True:
-        while pos < size and data[pos] == 0xFF and pos + 1 < size and data[pos + 1] == 0xFF:
+        while pos + 1 < size and data[pos] == 0xFF and data[pos + 1] == 0xFF:
             pos += 1  # fill bytes before a marker
         if pos + 2 > size:
-            raise CorruptImage(f"{label}: JPEG is truncated (no end-of-image marker)")
+            raise CorruptImage(f"{label}: JPEG is truncated before its image data")
         if data[pos] != 0xFF:
-            raise CorruptImage(f"{label}: JPEG is corrupt (expected a marker at byte {pos})")
+            raise CorruptImage(f"{label}: JPEG is corrupt (expected a marker at byte {pos}, found 0x{data[pos]:02X})")
         marker = data[pos + 1]
         if marker == EOI:
             out.append(Segment(EOI, pos, pos + 2, b""))
-            return out, pos + 2
-        if marker in _STANDALONE:
+            return Parsed(out, pos + 2, False)
+        if marker in STANDALONE:
             out.append(Segment(marker, pos, pos + 2, b""))
             pos += 2
             continue
         if pos + 4 > size:
-            raise CorruptImage(f"{label}: JPEG is truncated inside a segment header")
+            raise CorruptImage(f"{label}: JPEG is truncated inside a segment header at byte {pos}")
         length = int.from_bytes(data[pos + 2:pos + 4], "big")
         end = pos + 2 + length
         if length < 2 or end > size:
-            raise CorruptImage(f"{label}: JPEG segment at byte {pos} claims {length} bytes, past the end of the file")
+            raise CorruptImage(f"{label}: JPEG segment 0xFF{marker:02X} at byte {pos} claims {length} bytes, "
+                               "past the end of the file")
         payload = data[pos + 4:end]
         if marker == SOS:
-            found = _NEXT_MARKER.search(data, end)
-            if not found:
-                raise CorruptImage(f"{label}: JPEG is truncated (image data has no end-of-image marker)")
-            end = found.start()
+            scan_end = _scan_end(data, end)
+            if scan_end is None:  # truncated download: keep the partial image data as it is
+                if size - end < 2:
+                    raise CorruptImage(f"{label}: JPEG is truncated: the file ends where its image data should begin")
+                out.append(Segment(marker, pos, size, payload))
+                return Parsed(out, size, True)
+            end = scan_end
         out.append(Segment(marker, pos, end, payload))
         pos = end
 
 
-def describe(seg: Segment) -> list[Finding]:
-    """Findings for one metadata segment (an empty list for structural ones)."""
+def segments(data: bytes, name: str = "") -> tuple[list[Segment], int]:
+    parsed = parse(data, name)
+    return parsed.segments, parsed.end
+
+
+def _jfif_thumbnail(payload: bytes) -> int:
+    """Bytes of the uncompressed thumbnail inside a JFIF APP0 (0 when none)."""
+    if len(payload) < 14:
+        return 0
+    return 3 * payload[12] * payload[13]
+
+
+def _mpf_images(payload: bytes) -> str:
+    from PIL import Image
+    info = Image.Exif()
+    try:
+        info.load(payload[len(MPF_ID):])
+        return f"{int(info.get(0xB001))} images"
+    except Exception:  # noqa: BLE001 - an unreadable index is still reported
+        return f"{len(payload)} bytes"
+
+
+def _describe(seg: Segment) -> list[Finding]:
+    """Findings for one segment that needs no neighbours (ICC, XMP extension and IRB are grouped in inspect)."""
     m, p = seg.marker, seg.payload
     size = f"{len(p)} bytes"
-    if m in _STRUCTURAL or m in (SOI, EOI) or m in _STANDALONE:
-        return []
-    if m == 0xE0 and p.startswith(b"JFIF\x00"):
-        return []
-    if m == 0xE1 and p.startswith(b"Exif\x00\x00"):
+    if m == APP0 and p.startswith(b"JFIF\x00"):
+        thumb = _jfif_thumbnail(p)
+        return [Finding("hidden", "thumbnail", "JFIF thumbnail picture", f"{thumb} bytes", "JFIF (APP0)")] if thumb else []
+    if m == APP0 and p.startswith(b"JFXX\x00"):
+        return [Finding("hidden", "thumbnail", "JFIF extension thumbnail picture", size, "JFXX (APP0)",
+                        jpeg_preview(p[6:]) if p[5:6] == b"\x10" else None)]
+    if m == APP1 and p.startswith(EXIF_ID):
         return exif_reader.read(p, "EXIF (APP1)")
-    if m == 0xE1 and p.startswith(b"http://ns.adobe.com/xap/1.0/\x00"):
-        return [Finding("other", "xmp", "XMP metadata", size, "XMP (APP1)")]
-    if m == 0xE2 and p.startswith(b"ICC_PROFILE\x00"):
-        return [Finding("other", "icc_profile", "Colour profile", size, "ICC profile (APP2)")]
-    if m == 0xE2 and p.startswith(b"MPF\x00"):
-        return [Finding("hidden", "mpf", "Multi-picture index (extra images)", size, "MPF (APP2)")]
-    if m == 0xED:
-        return [Finding("people", "iptc", "IPTC / Photoshop data", size, "Photoshop IRB (APP13)")]
-    if m == 0xEE and p.startswith(b"Adobe"):
+    if m == APP1 and p.startswith(XMP_ID):
+        return xmp.read(p[len(XMP_ID):], "XMP (APP1)")
+    if m == APP2 and p.startswith(MPF_ID):
+        return [Finding("hidden", "mpf", "Multi-picture index (extra pictures in this file)", _mpf_images(p), "MPF (APP2)")]
+    if m == APP14 and p.startswith(b"Adobe"):
         return []
-    if m == 0xEB:
-        return [Finding("other", "c2pa", "C2PA/JUMBF provenance", size, "APP11")]
-    if m == 0xFE:
-        text = p[:80].decode("utf-8", "replace").strip("\x00 ")
-        return [Finding("text", "comment", "Comment", text or size, "JPEG comment (COM)")]
-    return [Finding("other", f"app{m - 0xE0}" if 0xE0 <= m <= 0xEF else f"marker_{m:02x}",
-                    f"APP{m - 0xE0} segment" if 0xE0 <= m <= 0xEF else f"Marker 0x{m:02X}", size,
-                    f"JPEG marker 0xFF{m:02X}")]
+    if m == COM:
+        text = p.decode("utf-8", "replace").strip("\x00 ")
+        return [Finding("text", "comment", "Comment", shorten(text) or size, "JPEG comment (COM)")]
+    if 0xE0 <= m <= 0xEF:
+        ident = p[:16].split(b"\x00")[0].decode("latin-1", "replace")
+        ident = "".join(c for c in ident if c.isprintable())
+        return [Finding("other", f"app{m - 0xE0}", f"APP{m - 0xE0} segment" + (f" ({ident})" if ident else ""), size,
+                        f"JPEG APP{m - 0xE0}")]
+    return [Finding("other", f"marker_{m:02x}", f"Unknown marker 0xFF{m:02X}", size, f"JPEG marker 0xFF{m:02X}")]
+
+
+def _trailing(rest: bytes) -> list[Finding]:
+    if not rest.strip(b"\x00"):
+        return [Finding("hidden", "trailing_data", "Data after the end of the image", f"{len(rest)} bytes",
+                        "after JPEG end-of-image")]
+    findings = []
+    first = rest.find(b"\xff\xd8\xff")
+    if first >= 0:
+        count = rest.count(b"\xff\xd8\xff")
+        findings.append(Finding("hidden", "extra_image", "Hidden picture(s) after the image (preview, depth map, "
+                                "second view or gain map)", f"{count} embedded JPEG(s), {len(rest)} bytes",
+                                "after JPEG end-of-image"))
+    if re.search(rb"ftyp(mp4|isom|qt  |heic|mif1)", rest[:1 << 20]):
+        findings.append(Finding("hidden", "motion_video", "Video clip (motion photo)", f"{len(rest)} bytes",
+                                "after JPEG end-of-image"))
+    if not findings:
+        findings.append(Finding("hidden", "trailing_data", "Data after the end of the image (may be a leftover of "
+                                "an uncropped original)", f"{len(rest)} bytes", "after JPEG end-of-image"))
+    return findings
 
 
 def inspect(data: bytes, name: str = "") -> list[Finding]:
-    segs, after = segments(data, name)
-    found = [f for seg in segs for f in describe(seg)]
-    trailing = len(data) - after
-    if trailing > 0:
-        found.append(Finding("hidden", "trailing_data", "Data after the end of the image",
-                             f"{trailing} bytes", "after JPEG end-of-image marker"))
+    parsed = parse(data, name)
+    found, icc_chunks, xmp_ext, irb, c2pa = [], [], [], [], 0
+    for seg in parsed.segments:
+        m, p = seg.marker, seg.payload
+        if m in STRUCTURAL or m in STANDALONE or m in (SOI, EOI):
+            continue
+        if m == APP2 and p.startswith(ICC_ID):
+            icc_chunks.append(p)
+        elif m == APP1 and p.startswith(XMP_EXT_ID):
+            xmp_ext.append(p)
+        elif m == APP13 and p.startswith(PHOTOSHOP_ID):
+            irb.append(p[len(PHOTOSHOP_ID):])
+        elif m == APP11:
+            c2pa += len(p)
+        else:
+            found += _describe(seg)
+    if icc_chunks:
+        profile = b"".join(c[14:] for c in sorted(icc_chunks, key=lambda c: c[12:13]))
+        where = "ICC profile (APP2)" if len(icc_chunks) == 1 else f"ICC profile ({len(icc_chunks)} APP2 segments)"
+        found += icc.read(profile, where)
+    if xmp_ext:
+        # Extended XMP: GUID (32) + full length (4) + offset (4) + a piece of one packet.
+        pieces = sorted(xmp_ext, key=lambda p: int.from_bytes(p[len(XMP_EXT_ID) + 36:len(XMP_EXT_ID) + 40], "big"))
+        packet = b"".join(p[len(XMP_EXT_ID) + 40:] for p in pieces)
+        found += xmp.read(packet, "Extended XMP (APP1)")
+    if irb:
+        found += iptc.read_irb(b"".join(irb), "Photoshop (APP13)")
+    if c2pa:
+        found.append(Finding("other", "c2pa", "C2PA / JUMBF provenance (edit history, may name people and tools)",
+                             f"{c2pa} bytes", "JUMBF (APP11)"))
+    if parsed.end < len(data):
+        found += _trailing(data[parsed.end:])
     return found
 
 
-def orientation_of(segs: list[Segment]) -> int:
-    for seg in segs:
-        if seg.marker == 0xE1 and seg.payload.startswith(b"Exif\x00\x00"):
-            for f in exif_reader.read(seg.payload):
-                if f.key == "orientation" and f.value.isdigit():
-                    return int(f.value)
-    return 1
+def notes(data: bytes, name: str = "") -> list[str]:
+    """Facts about the file that are not metadata but the user should know."""
+    if parse(data, name).truncated:
+        return ["the image data is incomplete (file truncated); it was cleaned as it is"]
+    return []
 
 
-def minimal_exif(orientation: int) -> bytes:
-    """An APP1 segment holding only the Orientation tag."""
-    body = piexif.dump({"0th": {piexif.ImageIFD.Orientation: orientation}})
-    return b"\xff\xe1" + (len(body) + 2).to_bytes(2, "big") + body
-
-
-def _keep(seg: Segment, policy) -> bool:
+def _kept_segment(seg: Segment, data: memoryview, policy):
+    """The bytes of a segment as they go into the clean file, or None to drop it."""
     m, p = seg.marker, seg.payload
-    if m in _STRUCTURAL or m in _STANDALONE or m in (SOI, EOI):
-        return True
-    if m == 0xE0:
-        return p.startswith(b"JFIF\x00")  # JFXX extension thumbnails are dropped
-    if m == 0xEE:
-        return p.startswith(b"Adobe")    # tells the decoder the colour transform (CMYK/YCCK)
-    if m == 0xE2 and p.startswith(b"ICC_PROFILE\x00"):
-        return policy.keep_icc
-    return False
+    if m in STRUCTURAL or m in STANDALONE or m in (SOI, EOI):
+        return data[seg.start:seg.end]
+    if m == APP0 and p.startswith(b"JFIF\x00"):
+        if _jfif_thumbnail(p):  # keep the JFIF header, drop its thumbnail
+            return b"\xff\xe0\x00\x10" + p[:12] + b"\x00\x00"
+        return data[seg.start:seg.end]
+    if any(m == marker and p.startswith(prefix) for marker, prefix in DECODING_APPS):
+        return data[seg.start:seg.end]
+    if m == APP2 and p.startswith(ICC_ID) and policy.keep_icc:
+        return data[seg.start:seg.end]
+    return None
 
 
 def clean(data: bytes, policy, name: str = "") -> bytes:
-    segs, _after = segments(data, name)
-    kept = [data[seg.start:seg.end] for seg in segs if _keep(seg, policy)]
-    orientation = orientation_of(segs) if policy.keep_orientation else 1
-    if 2 <= orientation <= 8:
+    parsed = parse(data, name)
+    view = memoryview(data)
+    out = [b for b in (_kept_segment(s, view, policy) for s in parsed.segments) if b is not None]
+    exif_findings = [f for s in parsed.segments if s.marker == APP1 and s.payload.startswith(EXIF_ID)
+                     for f in exif_reader.read(s.payload)]
+    body = kept.minimal_exif(exif_findings, policy)
+    if body:
+        segment = EXIF_ID + body
         # EXIF goes right after SOI and a JFIF APP0, where every reader looks for it.
-        at = 2 if len(kept) > 1 and kept[1][:2] == b"\xff\xe0" else 1
-        kept.insert(at, minimal_exif(orientation))
-    return b"".join(kept)
+        at = 2 if len(out) > 1 and bytes(out[1][:2]) == b"\xff\xe0" else 1
+        out.insert(at, b"\xff\xe1" + (len(segment) + 2).to_bytes(2, "big") + segment)
+    return b"".join(out)

@@ -1,0 +1,20 @@
+"""What a clean writes back on purpose: a minimal EXIF with only the tags the policy keeps."""
+
+from ..readers import exif as exif_reader
+
+
+def orientation(findings) -> int:
+    """The first EXIF Orientation found (1 = upright)."""
+    for f in findings:
+        if f.key == "orientation" and f.value.isdigit() and 1 <= int(f.value) <= 8:
+            return int(f.value)
+    return 1
+
+
+def minimal_exif(findings, policy) -> bytes | None:
+    """TIFF-structured EXIF holding only Orientation (and Copyright when kept), or None if nothing is kept."""
+    turn = orientation(findings) if policy.keep_orientation else 1
+    notice = None
+    if policy.keep_copyright:
+        notice = next((f.value for f in findings if f.key == "copyright"), None)
+    return exif_reader.minimal(turn, notice.encode("utf-8") if notice else None)
