@@ -14,9 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 import build  # noqa: E402  (the same server the README's serve command uses)
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-BOOT_TIMEOUT_MS = 90_000  # Pyodide's first start compiles ~10 MB of wasm on a shared 2-core machine
+from browser import CHROMIUM_ARGS, RequestLog, wait_engine_ready  # noqa: E402,F401  (re-exported for tests)
 
 
 def pytest_collection_modifyitems(items):
@@ -51,24 +49,6 @@ def browser():
         browser.close()
 
 
-class RequestLog:
-    """Every request a context makes, to prove nothing leaves the page's origin."""
-
-    def __init__(self, origin: str):
-        self.origin = origin
-        self.urls: list[str] = []
-        self.bodies: list[bytes] = []
-
-    def record(self, request):
-        self.urls.append(request.url)
-        body = request.post_data_buffer
-        if body:
-            self.bodies.append(body)
-
-    def off_origin(self) -> list[str]:
-        return [u for u in self.urls if not (u.startswith(self.origin) or u.startswith(("blob:", "data:")))]
-
-
 @pytest.fixture
 def context(browser, base_url):
     ctx = browser.new_context(accept_downloads=True)
@@ -89,6 +69,3 @@ def page(context, base_url):
     page.goto(base_url)
     return page
 
-
-def wait_engine_ready(page):
-    page.locator('#engine[data-state="ready"]').wait_for(timeout=BOOT_TIMEOUT_MS)

@@ -8,7 +8,7 @@ import subprocess
 import piexif
 from PIL import Image
 
-from conftest import wait_engine_ready
+from browser import wait_engine_ready
 from samples import gps_photo
 
 
