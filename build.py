@@ -226,9 +226,12 @@ def build() -> Path:
             elif source.exists():
                 shutil.copy2(source, staging / name)
         _write_service_worker(staging)
+        # Swap in one step, so a server running from dist/ never sees a half-built site.
+        retired = staging.with_name(staging.name + "-old")
         if DIST.exists():
-            shutil.rmtree(DIST)
+            DIST.rename(retired)
         staging.rename(DIST)
+        shutil.rmtree(retired, ignore_errors=True)
     finally:
         if staging.exists():
             shutil.rmtree(staging)
