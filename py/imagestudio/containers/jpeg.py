@@ -15,6 +15,7 @@ STANDALONE = {0x01, *range(0xD0, 0xD8)}  # TEM and RSTn carry no length
 STRUCTURAL = {*range(0xC0, 0xD0), 0xDB, 0xDC, 0xDD, 0xDE, 0xDF, SOS}
 # Application segments kept because decoders need them: (marker, payload prefix).
 DECODING_APPS = ((APP0, b"JFIF\x00"), (APP14, b"Adobe"))
+JFIF_HEADER, ADOBE_HEADER = 14, 12  # payload bytes of those headers' fields; anything longer hides data
 # Known metadata segments: (marker, payload prefix) -> name used in findings.
 EXIF_ID = b"Exif\x00\x00"
 XMP_ID = b"http://ns.adobe.com/xap/1.0/\x00"
@@ -92,8 +93,6 @@ def parse(data: bytes, name: str = "") -> Parsed:
         if marker == SOS:
             scan_end = _scan_end(data, end)
             if scan_end is None:  # truncated download: keep the partial image data as it is
-                if size - end < 2:
-                    raise CorruptImage(f"{label}: JPEG is truncated: the file ends where its image data should begin")
                 out.append(Segment(marker, pos, size, payload))
                 return Parsed(out, size, True)
             end = scan_end
@@ -129,7 +128,12 @@ def _describe(seg: Segment) -> list[Finding]:
     size = f"{len(p)} bytes"
     if m == APP0 and p.startswith(b"JFIF\x00"):
         thumb = _jfif_thumbnail(p)
-        return [Finding("hidden", "thumbnail", "JFIF thumbnail picture", f"{thumb} bytes", "JFIF (APP0)")] if thumb else []
+        if thumb:
+            return [Finding("hidden", "thumbnail", "JFIF thumbnail picture", f"{thumb} bytes", "JFIF (APP0)")]
+        if len(p) > JFIF_HEADER:  # bytes after the header fields: room to hide anything
+            return [Finding("hidden", "extra_data", "Extra data inside the JFIF header", f"{len(p) - JFIF_HEADER} bytes",
+                            "JFIF (APP0)")]
+        return []
     if m == APP0 and p.startswith(b"JFXX\x00"):
         return [Finding("hidden", "thumbnail", "JFIF extension thumbnail picture", size, "JFXX (APP0)",
                         jpeg_preview(p[6:]) if p[5:6] == b"\x10" else None)]
@@ -140,6 +144,9 @@ def _describe(seg: Segment) -> list[Finding]:
     if m == APP2 and p.startswith(MPF_ID):
         return [Finding("hidden", "mpf", "Multi-picture index (extra pictures in this file)", _mpf_images(p), "MPF (APP2)")]
     if m == APP14 and p.startswith(b"Adobe"):
+        if len(p) > ADOBE_HEADER:
+            return [Finding("hidden", "extra_data", "Extra data inside the Adobe header",
+                            f"{len(p) - ADOBE_HEADER} bytes", "Adobe (APP14)")]
         return []
     if m == COM:
         text = p.decode("utf-8", "replace").strip("\x00 ")
@@ -221,9 +228,11 @@ def _kept_segment(seg: Segment, data: memoryview, policy):
     if m in STRUCTURAL or m in STANDALONE or m in (SOI, EOI):
         return data[seg.start:seg.end]
     if m == APP0 and p.startswith(b"JFIF\x00"):
-        if _jfif_thumbnail(p):  # keep the JFIF header, drop its thumbnail
+        if _jfif_thumbnail(p) or len(p) > JFIF_HEADER:  # keep the JFIF header fields, drop thumbnail and extra bytes
             return b"\xff\xe0\x00\x10" + p[:12] + b"\x00\x00"
         return data[seg.start:seg.end]
+    if m == APP14 and p.startswith(b"Adobe") and len(p) > ADOBE_HEADER:  # the 12 bytes decoders read, nothing after
+        return b"\xff\xee\x00\x0e" + p[:ADOBE_HEADER]
     if any(m == marker and p.startswith(prefix) for marker, prefix in DECODING_APPS):
         return data[seg.start:seg.end]
     if m == APP2 and p.startswith(ICC_ID) and policy.keep_icc:
@@ -233,6 +242,10 @@ def _kept_segment(seg: Segment, data: memoryview, policy):
 
 def clean(data: bytes, policy, name: str = "") -> bytes:
     parsed = parse(data, name)
+    last = parsed.segments[-1]
+    if parsed.truncated and last.end - last.start - len(last.payload) - 4 < 2:
+        raise CorruptImage(f"{name or 'this file'}: JPEG is truncated: the file ends where its image data should "
+                           "begin, so there is no picture to keep")
     view = memoryview(data)
     out = [b for b in (_kept_segment(s, view, policy) for s in parsed.segments) if b is not None]
     exif_findings = [f for s in parsed.segments if s.marker == APP1 and s.payload.startswith(EXIF_ID)
