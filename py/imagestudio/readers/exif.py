@@ -90,20 +90,20 @@ def _float(x) -> float | None:
 
 
 def _degrees(dms, ref) -> float | None:
-    if not isinstance(dms, tuple) or len(dms) != 3:
-        return None
-    d, m, s = (_float(x) for x in dms)
-    if d is None or m is None or s is None:
-        return None
-    value = d + m / 60 + s / 3600
+    parts = [_float(x) for x in (dms if isinstance(dms, tuple) else (dms,))][:3]
+    if not parts or None in parts:
+        return None  # absent, or a value no reader can turn into a position
+    value = sum(p / 60 ** i for i, p in enumerate(parts))  # degrees, minutes, seconds (some writers give fewer)
     return -value if str(ref).upper().startswith(("S", "W")) else value
 
 
 def gps_position(gps: dict) -> str | None:
     lat = _degrees(gps.get(2), gps.get(1, "N"))
     lon = _degrees(gps.get(4), gps.get(3, "E"))
-    if lat is None or lon is None or (lat == 0 and lon == 0 and not gps.get(1)):
+    if lat is None and lon is None:
         return None
+    if lat is None or lon is None:  # half a position is still a clue; say which half
+        return f"latitude {lat:.6f}" if lon is None else f"longitude {lon:.6f}"
     return f"{lat:.6f}, {lon:.6f}"
 
 
@@ -134,6 +134,31 @@ def _gps_findings(gps: dict, where: str) -> list[Finding]:
         found.append(Finding("location", "gps_other", "GPS data" if not found else "Other GPS tags",
                              f"{len(gps)} GPS tag(s)" if not found else f"{len(others)} tag(s)", where))
     return found
+
+
+TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8}
+BLOB_TAGS = (0x02BC, 0x83BB, 0x8649, 0x8773)  # XMP, IPTC, Photoshop, ICC
+
+
+def raw_ifd0_blobs(raw: bytes) -> dict:
+    """{tag: raw bytes} of the blob tags in IFD0, read directly: Pillow mangles them when a writer
+    declared the wrong type (IPTC as LONG is common)."""
+    order = {b"II": "little", b"MM": "big"}.get(bytes(raw[:2]))
+    if order is None or len(raw) < 8:
+        return {}
+    at = int.from_bytes(raw[4:8], order)
+    count = int.from_bytes(raw[at:at + 2], order) if at + 2 <= len(raw) else 0
+    blobs = {}
+    for i in range(min(count, 1000)):
+        entry = raw[at + 2 + 12 * i:at + 14 + 12 * i]
+        if len(entry) < 12:
+            break
+        tag = int.from_bytes(entry[:2], order)
+        if tag in BLOB_TAGS:
+            size = TYPE_SIZES.get(int.from_bytes(entry[2:4], order), 1) * int.from_bytes(entry[4:8], order)
+            offset = int.from_bytes(entry[8:12], order)
+            blobs[tag] = bytes(entry[8:8 + size]) if size <= 4 else bytes(raw[offset:offset + size])
+    return blobs
 
 
 def _ifd(exif: Image.Exif, tag) -> dict:
@@ -186,19 +211,21 @@ def read(exif_bytes: bytes, where: str = "EXIF", tiff_file: bool = False) -> lis
     if 0x927C in merged:
         notes = merged[0x927C]
         size = len(notes) if isinstance(notes, bytes) else 0
-        found.append(Finding("other", "maker_notes", "Maker notes (camera-specific data, often serial numbers)",
+        found.append(Finding("other", "maker_notes", "Maker notes (camera-specific data: often serial numbers, "
+                             "owner name, dates, a preview picture)",
                              f"{size} bytes", where))
     if ifd1:
         found += thumbnail(raw, ifd1, where)
     # Metadata blobs a TIFF (or odd EXIF) carries inside tags.
-    if isinstance(ifd0.get(0x02BC), bytes):
-        found += xmp.read(ifd0[0x02BC], f"{where} XMP tag")
-    if isinstance(ifd0.get(0x83BB), bytes):
-        found += iptc.read_iim(ifd0[0x83BB], f"{where} IPTC tag")
-    if isinstance(ifd0.get(0x8649), bytes):
-        found += iptc.read_irb(ifd0[0x8649], f"{where} Photoshop tag")
-    if isinstance(ifd0.get(0x8773), bytes):
-        found += icc.read(ifd0[0x8773], f"{where} ICC tag")
+    blobs = raw_ifd0_blobs(raw) if any(t in ifd0 for t in BLOB_TAGS) else {}
+    if blobs.get(0x02BC):
+        found += xmp.read(blobs[0x02BC], f"{where} XMP tag")
+    if blobs.get(0x83BB):
+        found += iptc.read_iim(blobs[0x83BB], f"{where} IPTC tag")
+    if blobs.get(0x8649):
+        found += iptc.read_irb(blobs[0x8649], f"{where} Photoshop tag")
+    if blobs.get(0x8773):
+        found += icc.read(blobs[0x8773], f"{where} ICC tag")
     orientation = ifd0.get(0x0112)
     if orientation:
         found.append(Finding("other", "orientation", "Orientation", _text(orientation), where))

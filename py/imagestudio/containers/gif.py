@@ -1,0 +1,114 @@
+"""GIF: keep header, colour tables, frames, frame timing and the loop count; drop comments and other extensions."""
+
+from ..errors import CorruptImage
+from ..readers import icc, xmp
+from ..report import Finding, shorten
+
+IMAGE, EXTENSION, TRAILER = 0x2C, 0x21, 0x3B
+GRAPHIC_CONTROL, COMMENT, PLAIN_TEXT, APPLICATION = 0xF9, 0xFE, 0x01, 0xFF
+# Application extensions that only say how to play the animation: kept.
+ANIMATION_APPS = (b"NETSCAPE2.0", b"ANIMEXTS1.0")
+ICC_APP = b"ICCRGBG1012"  # kept when the policy keeps colour profiles
+XMP_APP = b"XMP DataXMP"
+
+
+def _colour_table(packed: int) -> int:
+    return 3 * (2 << (packed & 7)) if packed & 0x80 else 0
+
+
+def _sub_blocks(data: bytes, pos: int, label: str) -> int:
+    """Offset just past a run of data sub-blocks (and its zero terminator)."""
+    size = len(data)
+    while pos < size:
+        length = data[pos]
+        pos += 1 + length
+        if length == 0:
+            return pos
+    raise CorruptImage(f"{label}: GIF is truncated (image data runs past the end of the file)")
+
+
+def blocks(data: bytes, name: str = "") -> tuple[list, int]:
+    """([(kind, label byte or None, start, end)] after the header, offset just past the trailer)."""
+    label = name or "this file"
+    if len(data) < 13 or data[:6] not in (b"GIF87a", b"GIF89a"):
+        raise CorruptImage(f"{label}: not a GIF header")
+    pos = 13 + _colour_table(data[10])
+    out = [("header", None, 0, pos)]
+    while True:
+        if pos >= len(data):
+            raise CorruptImage(f"{label}: GIF is truncated (no trailer)")
+        kind, start = data[pos], pos
+        if kind == TRAILER:
+            out.append(("trailer", None, pos, pos + 1))
+            return out, pos + 1
+        if kind == IMAGE:
+            if pos + 11 > len(data):
+                raise CorruptImage(f"{label}: GIF is truncated inside a frame header")
+            pos = _sub_blocks(data, pos + 10 + _colour_table(data[pos + 9]) + 1, label)
+            out.append(("image", None, start, pos))
+        elif kind == EXTENSION and pos + 2 <= len(data):
+            pos = _sub_blocks(data, pos + 2, label)
+            out.append(("extension", data[start + 1], start, pos))
+        else:
+            raise CorruptImage(f"{label}: GIF is corrupt (unknown block 0x{kind:02X} at byte {pos})")
+
+
+def _joined(data: bytes, start: int, end: int) -> bytes:
+    """The data of a run of sub-blocks without their length bytes."""
+    out, pos = [], start
+    while pos < end and data[pos]:
+        out.append(data[pos + 1:pos + 1 + data[pos]])
+        pos += 1 + data[pos]
+    return b"".join(out)
+
+
+def _app_id(data: bytes, start: int) -> bytes:
+    return bytes(data[start + 3:start + 14]) if data[start + 2] == 11 else b""
+
+
+def _describe(data: bytes, label_byte: int, start: int, end: int) -> list[Finding]:
+    if label_byte == GRAPHIC_CONTROL:
+        return []
+    if label_byte == COMMENT:
+        text = _joined(data, start + 2, end).decode("utf-8", "replace").strip("\x00 ")
+        return [Finding("text", "comment", "Comment", shorten(text) or "empty", "GIF comment extension")]
+    if label_byte == PLAIN_TEXT:
+        return [Finding("text", "plain_text", "Plain-text overlay", f"{end - start} bytes", "GIF plain-text extension")]
+    if label_byte == APPLICATION:
+        app = _app_id(data, start)
+        where = f"GIF application extension {app.decode('latin-1', 'replace')!r}"
+        if app in ANIMATION_APPS:
+            return []
+        if app == XMP_APP:  # XMP is stored raw, followed by a 258-byte "magic trailer"
+            raw = bytes(data[start + 14:end])
+            close = raw.find(b"?>", raw.rfind(b"<?xpacket end"))
+            return xmp.read(raw[:close + 2] if close >= 0 else raw, where)
+        if app == ICC_APP:
+            return icc.read(_joined(data, start + 14, end), where)
+        return [Finding("other", "application_extension", "Application data", f"{end - start} bytes", where)]
+    return [Finding("other", "unknown_extension", f"Extension 0x{label_byte:02X}", f"{end - start} bytes",
+                    "GIF extension")]
+
+
+def inspect(data: bytes, name: str = "") -> list[Finding]:
+    parts, end = blocks(data, name)
+    found = [f for kind, lb, s, e in parts if kind == "extension" for f in _describe(data, lb, s, e)]
+    if end < len(data):
+        found.append(Finding("hidden", "trailing_data", "Data after the end of the image",
+                             f"{len(data) - end} bytes", "after the GIF trailer"))
+    return found
+
+
+def _keep(data: bytes, kind: str, label_byte, start: int, policy) -> bool:
+    if kind != "extension" or label_byte == GRAPHIC_CONTROL:
+        return True
+    if label_byte == APPLICATION:
+        app = _app_id(data, start)
+        return app in ANIMATION_APPS or (app == ICC_APP and policy.keep_icc)
+    return False
+
+
+def clean(data: bytes, policy, name: str = "") -> bytes:
+    parts, _end = blocks(data, name)
+    view = memoryview(data)
+    return b"".join(view[s:e] for kind, lb, s, e in parts if _keep(data, kind, lb, s, policy))

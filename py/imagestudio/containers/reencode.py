@@ -1,0 +1,45 @@
+"""Shared steps for formats cleaned by re-encoding with Pillow: decode every page, save with no metadata,
+and prove the pictures are pixel-identical before handing the bytes on."""
+
+import io
+import warnings
+
+from PIL import Image
+
+from ..errors import CorruptImage, EngineError
+
+
+def open_image(data: bytes, name: str, load: bool = True):
+    """Open (and by default decode) a picture; any failure is a CorruptImage naming the file."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            im = Image.open(io.BytesIO(data))
+            if load:
+                im.load()
+        return im
+    except Exception as err:  # noqa: BLE001 - Pillow's many errors become one typed one
+        raise CorruptImage(f"{name or 'this file'}: the picture cannot be decoded ({err})") from None
+
+
+def bare_copy(im) -> Image.Image:
+    """A copy of the current frame with no metadata attached (Pillow re-writes im.info on save)."""
+    frame = im.copy()
+    frame.info = {}
+    return frame
+
+
+def same_pixels(frames: list, output: bytes, name: str) -> None:
+    """Raise unless `output` decodes to exactly `frames` (mode, size and every pixel)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = Image.open(io.BytesIO(output))
+        count = getattr(out, "n_frames", 1)
+        if count != len(frames):
+            raise EngineError(f"{name or 'this file'}: re-encoding lost pages ({len(frames)} -> {count})")
+        for i, frame in enumerate(frames):
+            out.seek(i)
+            out.load()
+            if (out.mode, out.size) != (frame.mode, frame.size) or out.tobytes() != frame.tobytes():
+                raise EngineError(f"{name or 'this file'}: re-encoding changed the pixels of page {i + 1}; "
+                                  "nothing was produced")

@@ -1,0 +1,83 @@
+"""WebP (RIFF): keep the image and animation chunks byte for byte, fix the VP8X flags and the RIFF size."""
+
+from ..errors import CorruptImage
+from ..readers import exif as exif_reader
+from ..readers import icc, xmp
+from ..report import Finding
+from . import kept
+
+# Chunks that draw the picture (still or animated): always kept.
+IMAGE_CHUNKS = {b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ANIM", b"ANMF"}
+COLOUR_PROFILE = b"ICCP"  # kept when the policy keeps colour profiles
+# VP8X feature flags
+FLAG_ICC, FLAG_ALPHA, FLAG_EXIF, FLAG_XMP, FLAG_ANIMATION = 0x20, 0x10, 0x08, 0x04, 0x02
+
+
+def chunks(data: bytes, name: str = "") -> tuple[list, int]:
+    """([(fourcc, start, end, body)], end of the RIFF data)."""
+    label = name or "this file"
+    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WEBP":
+        raise CorruptImage(f"{label}: not a RIFF WebP file")
+    riff_end = 8 + int.from_bytes(data[4:8], "little")
+    if riff_end > len(data):
+        raise CorruptImage(f"{label}: WebP is truncated (RIFF claims {riff_end} bytes, the file has {len(data)})")
+    out, pos = [], 12
+    while pos + 8 <= riff_end:
+        fourcc = bytes(data[pos:pos + 4])
+        size = int.from_bytes(data[pos + 4:pos + 8], "little")
+        end = pos + 8 + size + (size & 1)
+        if pos + 8 + size > riff_end:
+            raise CorruptImage(f"{label}: WebP chunk {fourcc!r} at byte {pos} runs past the end of the file")
+        out.append((fourcc, pos, min(end, riff_end), data[pos + 8:pos + 8 + size]))
+        pos = end
+    if not any(c[0] in (b"VP8 ", b"VP8L", b"ANMF") for c in out):
+        raise CorruptImage(f"{label}: WebP has no image data")
+    return out, riff_end
+
+
+def _describe(fourcc: bytes, body: bytes) -> list[Finding]:
+    where = f"WebP {fourcc.decode('latin-1', 'replace').strip()} chunk"
+    if fourcc in IMAGE_CHUNKS:
+        return []
+    if fourcc == b"EXIF":
+        return exif_reader.read(body, where)
+    if fourcc == b"XMP ":
+        return xmp.read(body, where)
+    if fourcc == COLOUR_PROFILE:
+        return icc.read(body, where)
+    return [Finding("other", "unknown_chunk", f"Extra chunk {fourcc.decode('latin-1', 'replace')!r}",
+                    f"{len(body)} bytes", where)]
+
+
+def inspect(data: bytes, name: str = "") -> list[Finding]:
+    parts, riff_end = chunks(data, name)
+    found = [f for fourcc, _s, _e, body in parts for f in _describe(fourcc, body)]
+    if riff_end < len(data):
+        found.append(Finding("hidden", "trailing_data", "Data after the end of the image",
+                             f"{len(data) - riff_end} bytes", "after the WebP RIFF data"))
+    return found
+
+
+def _chunk(fourcc: bytes, body: bytes) -> bytes:
+    return fourcc + len(body).to_bytes(4, "little") + body + (b"\x00" if len(body) & 1 else b"")
+
+
+def clean(data: bytes, policy, name: str = "") -> bytes:
+    parts, _riff_end = chunks(data, name)
+    view = memoryview(data)
+    keep_icc = policy.keep_icc and any(p[0] == COLOUR_PROFILE for p in parts)
+    removed = [f for fourcc, _s, _e, body in parts if fourcc not in IMAGE_CHUNKS for f in _describe(fourcc, body)]
+    exif_body = kept.minimal_exif(removed, policy)
+    has_vp8x = any(p[0] == b"VP8X" for p in parts)
+    out = []
+    for fourcc, start, end, body in parts:
+        if fourcc == b"VP8X" and len(body) >= 10:
+            flags = body[0] & (FLAG_ALPHA | FLAG_ANIMATION)
+            flags |= (FLAG_ICC if keep_icc else 0) | (FLAG_EXIF if exif_body else 0)
+            out.append(_chunk(b"VP8X", bytes([flags]) + bytes(body[1:10])))
+        elif fourcc in IMAGE_CHUNKS or (fourcc == COLOUR_PROFILE and keep_icc):
+            out.append(view[start:end])
+    if exif_body and has_vp8x:  # a simple (VP8/VP8L-only) WebP cannot carry EXIF
+        out.append(_chunk(b"EXIF", exif_body))
+    payload = b"".join(out)
+    return b"RIFF" + (len(payload) + 4).to_bytes(4, "little") + b"WEBP" + payload
