@@ -1,11 +1,15 @@
 """TIFF: no lossless surgery (metadata and pixel layout share one IFD), so re-encode every page with Pillow
-into a TIFF that holds only the pixel-layout tags, then prove the pixels identical."""
+into a TIFF that holds only the pixel-layout tags, then prove the pixels identical.
+
+Pillow applies a TIFF's Orientation to the pixels when it decodes them, so the clean file is stored upright
+and needs no Orientation tag (writing one would turn it twice)."""
 
 import io
 import warnings
 
 from PIL import Image
 
+from ..errors import CorruptImage
 from ..readers import exif as exif_reader
 from ..report import Finding
 from . import kept, reencode
@@ -16,21 +20,24 @@ LOSSLESS_COMPRESSIONS = {"raw", "tiff_lzw", "tiff_adobe_deflate", "packbits"}
 REDUCED_RESOLUTION = 1  # NewSubfileType bit: this page is a thumbnail/preview of another
 
 
-def _pages(im) -> list[tuple[int, dict]]:
-    """(index, tags) of every page, without decoding pixels."""
+def _pages(im, name: str = "") -> list[tuple[int, dict]]:
+    """(index, tags) of every page, without decoding pixels; a page Pillow cannot read is a CorruptImage."""
     pages = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # Pillow warns about odd but harmless tags
-        for i in range(getattr(im, "n_frames", 1)):
-            im.seek(i)
-            pages.append((i, dict(im.tag_v2)))
+        try:
+            for i in range(getattr(im, "n_frames", 1)):
+                im.seek(i)
+                pages.append((i, dict(im.tag_v2)))
+        except Exception as err:  # noqa: BLE001 - e.g. a later page without ImageWidth: TypeError in Pillow
+            raise CorruptImage(f"{name or 'this file'}: a TIFF page (IFD) cannot be read ({err})") from None
     return pages
 
 
 def inspect(data: bytes, name: str = "") -> list[Finding]:
     found = exif_reader.read(data, "TIFF IFD0", tiff_file=True)
     im = reencode.open_image(data, name, load=False)
-    for i, tags in _pages(im)[1:]:
+    for i, tags in _pages(im, name)[1:]:
         where = f"TIFF page {i + 1}"
         if tags.get(254, 0) & REDUCED_RESOLUTION:
             found.append(Finding("hidden", "preview", "Preview picture (smaller copy)", f"{im.size[0]}×{im.size[1]}",
@@ -52,16 +59,16 @@ def clean(data: bytes, policy, name: str = "") -> bytes:
     frames = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for i, tags in _pages(im):
+        for i, tags in _pages(im, name):
             if i and tags.get(254, 0) & REDUCED_RESOLUTION:
                 continue  # a preview of the picture is a hidden picture: dropped
-            im.seek(i)
-            im.load()
+            try:
+                im.seek(i)
+                im.load()
+            except Exception as err:  # noqa: BLE001 - a later page that does not decode
+                raise CorruptImage(f"{name or 'this file'}: TIFF page {i + 1} cannot be decoded ({err})") from None
             frames.append(reencode.bare_copy(im))
     options = {"compression": compression if compression in LOSSLESS_COMPRESSIONS else "tiff_lzw"}
-    turn = kept.orientation(findings) if policy.keep_orientation else 1
-    if turn != 1:
-        options["tiffinfo"] = {0x0112: turn}
     notice = next((f.value for f in findings if f.key == "copyright"), None) if policy.keep_copyright else None
     if notice:
         options["copyright"] = notice
@@ -75,5 +82,8 @@ def clean(data: bytes, policy, name: str = "") -> bytes:
 
 
 def notes(data: bytes, name: str = "") -> list[str]:
-    return ["TIFF is cleaned by re-encoding every page without metadata: the pixels are identical, the file bytes "
-            "are new (compression may change)"]
+    out = ["TIFF is cleaned by re-encoding every page without metadata: the pixels are identical, the file bytes "
+           "are new (compression may change)"]
+    if kept.orientation(exif_reader.read(data, "TIFF IFD0", tiff_file=True)) != 1:
+        out.append("the picture's orientation was applied to its pixels, so it stays upright without the tag")
+    return out
