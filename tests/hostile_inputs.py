@@ -225,6 +225,18 @@ def apng(frames: int, size=(2, 2)) -> bytes:
     return buf.getvalue()
 
 
+# Inputs the fuzzer (fuzz/run.py) found crashing the engine, kept as regression cases: name -> base64 (no mode byte).
+FUZZ_FINDS = {
+    "fuzz-tiff-second-ifd-without-width.tif":
+        "SUkqAAgAAAAJAAABBAABAAAACAAAAAEBBAABAAAACAAAAAIBAwABAAAAEAAAAAMBAwABAAAAAQAAAAYBAwABAAAAAQAAABEBBAABAAAAegAAABYBBAABAAAACAAAABcBBAABAAAAgAAAABwBAwABAAAAAQAAAgAA/9j/4AAAAAAADQ0ZGSYmMjI/P0tLCws3N0NDUFBdXWlpdnaCgkJCbm56eoeHk5OgoK2tubl5eQ4OGxsoKDQ0QUFNTVpaGhpFu6VSXl5ra3h4hISRkVFRfHyJiZWVoqKurru7x8f///////8S/i9CT09cXGhoKChUVGBgbW15eYaGkpKfn19f",
+}
+
+
+def fuzz_finds() -> list[tuple[str, bytes]]:
+    import base64
+    return [(name, base64.b64decode(data)) for name, data in FUZZ_FINDS.items()]
+
+
 # ---------------------------------------------------------------- the table
 
 def truncations(data: bytes, step: int) -> list[int]:
@@ -379,4 +391,5 @@ def bad_inputs() -> list[tuple[str, bytes]]:
     add("3000-frames.gif", animated_gif(3000))
     add("1000-frames.webp", animated_webp(1000))
     add("1500-frames.png", apng(1500))
+    cases += fuzz_finds()
     return cases
