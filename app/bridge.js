@@ -1,11 +1,20 @@
-// One class owns the worker boundary: request ids -> promises, a queue that waits for the
-// engine, and cancel = terminate and respawn (a running wasm job cannot be interrupted).
+// One class owns the worker boundary: request ids -> promises, a queue that waits for the engine,
+// a pool of engine workers (one per core, grown only when jobs wait), and cancel = terminate and
+// respawn (a running wasm job cannot be interrupted).
+
+const MAX_WORKERS = 4;  // each worker holds its own Python heap; more than 4 costs memory for little gain
+
+function defaultPoolSize() {
+  return Math.max(1, Math.min(MAX_WORKERS, navigator.hardwareConcurrency || 1));
+}
 
 export class EngineBridge extends EventTarget {
-  constructor(url = new URL("./worker.js", import.meta.url)) {
+  constructor(url = new URL("./worker.js", import.meta.url), { size = defaultPoolSize() } = {}) {
     super();
     this.url = url;
-    this.pending = new Map();
+    this.size = Math.max(1, size);
+    this.queue = [];         // jobs not yet sent, in call order
+    this.workers = [];       // {worker, ready, job}: job is the one job it runs, or null
     this.nextId = 1;
     this.ready = false;
     this.versions = null;
@@ -13,54 +22,133 @@ export class EngineBridge extends EventTarget {
   }
 
   spawn() {
-    this.ready = false;
-    this.worker = new Worker(this.url, { type: "module" });
-    this.worker.onmessage = (event) => this.receive(event.data);
-    this.worker.onerror = (event) => this.crash(event.message || "the engine stopped");
+    const slot = { worker: new Worker(this.url, { type: "module" }), ready: false, job: null };
+    slot.worker.onmessage = (event) => this.receive(slot, event.data);
+    slot.worker.onerror = (event) => this.crash(slot, event.message || "the engine stopped");
+    this.workers.push(slot);
+    return slot;
   }
 
-  receive(msg) {
+  receive(slot, msg) {
     if (msg.type === "boot") {
-      this.dispatchEvent(new CustomEvent("boot", { detail: msg }));
+      if (!this.ready) this.dispatchEvent(new CustomEvent("boot", { detail: msg }));
     } else if (msg.type === "ready") {
-      this.ready = true;
-      this.versions = msg.versions;
-      this.dispatchEvent(new CustomEvent("ready", { detail: msg }));
+      slot.ready = true;
+      if (!this.ready) {
+        this.ready = true;
+        this.versions = msg.versions;
+        if (!performance.getEntriesByName("engine-ready").length) performance.mark("engine-ready");
+        this.dispatchEvent(new CustomEvent("ready", { detail: msg }));
+      }
+      this.pump();
     } else if (msg.type === "fatal") {
-      this.dispatchEvent(new CustomEvent("fatal", { detail: msg }));
-    } else if (this.pending.has(msg.id)) {
-      const { resolve } = this.pending.get(msg.id);
-      this.pending.delete(msg.id);
-      resolve(msg);
+      this.retire(slot);
+      this.bootFailed(msg.message);
+    } else if (slot.job && slot.job.id === msg.id) {
+      const job = slot.job;
+      slot.job = null;
+      job.resolve(msg);
+      this.pump();
     }
   }
 
-  // A dead worker fails its jobs with a clear reason and is replaced, so the batch goes on.
-  crash(reason) {
-    const jobs = [...this.pending.values()];
-    this.pending.clear();
-    this.worker.terminate();
-    this.spawn();
-    for (const job of jobs) {
-      job.resolve({ id: job.id, ok: false, error: { code: "worker_crashed", message: `${job.name}: ${reason}` } });
+  // Send waiting jobs, oldest first, to idle ready workers; add a worker while jobs still wait.
+  pump() {
+    for (const slot of this.workers) {
+      if (!this.queue.length) break;
+      if (slot.ready && !slot.job) this.send(slot, this.queue.shift());
     }
+    const booting = this.workers.some((s) => !s.ready);
+    if (!this.workers.length && this.queue.length) this.spawn();  // new work retries a failed start
+    else if (this.queue.length && this.ready && !booting && this.workers.length < this.size) this.spawn();
+  }
+
+  send(slot, job) {
+    slot.job = job;
+    const { id, type, op, name, data, options } = job;
+    const transfer = data instanceof ArrayBuffer ? [data] : [];
+    job.data = null;  // transferred: the worker owns it now
+    slot.worker.postMessage({ id, type, op, name, data, options }, transfer);
+  }
+
+  retire(slot) {
+    slot.worker.terminate();
+    this.workers = this.workers.filter((s) => s !== slot);
+  }
+
+  // A dead worker fails its one job with a clear reason and is replaced, so the batch goes on.
+  // (A per-job timeout can end a stuck worker the same way: crash(slot, "took too long", "timeout").)
+  crash(slot, reason, code = "worker_crashed") {
+    if (!this.workers.includes(slot)) return;
+    const job = slot.job;
+    this.retire(slot);
+    if (job) job.resolve({ id: job.id, ok: false, error: { code, message: `${job.name}: ${reason}` } });
+    if (!slot.ready) {
+      this.bootFailed(`The engine could not start: ${reason}`);  // no respawn loop on a broken start
+    } else if (!this.workers.length) {
+      this.ready = false;
+      this.spawn();
+    } else {
+      this.pump();
+    }
+  }
+
+  // A worker that cannot start stops the pool from growing; with no engine left, waiting jobs fail.
+  bootFailed(message) {
+    this.size = Math.max(1, this.workers.length);
+    if (this.workers.some((s) => s.ready)) return;
+    this.ready = false;
+    this.dispatchEvent(new CustomEvent("fatal", { detail: { type: "fatal", message } }));
+    this.failAll("engine_failed", message);
+  }
+
+  failAll(code, message) {
+    const jobs = this.queue;
+    this.queue = [];
+    for (const job of jobs) job.resolve({ id: job.id, ok: false, error: { code, message: `${job.name}: ${message}` } });
+  }
+
+  enqueue(job) {
+    return new Promise((resolve) => {
+      this.queue.push({ ...job, id: this.nextId++, resolve });
+      this.pump();
+    });
   }
 
   // Resolves with {ok, data, mime, name, report} or {ok: false, error}; never rejects.
   call(op, name, data, options = {}) {
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.pending.set(id, { id, name, resolve });
-      const transfer = data instanceof ArrayBuffer ? [data] : [];
-      this.worker.postMessage({ id, op, name, data, options }, transfer);
-    });
+    return this.enqueue({ op, name, data, options });
   }
 
+  // The wasm heap size of each ready worker, in bytes (for measurements).
+  async heapSizes() {
+    const running = this.workers.filter((s) => s.ready);
+    return Promise.all(running.map((slot) => new Promise((resolve) => {
+      const id = this.nextId++;
+      const listener = (event) => {
+        if (event.data.id === id) {
+          slot.worker.removeEventListener("message", listener);
+          resolve(event.data.heapBytes);
+        }
+      };
+      slot.worker.addEventListener("message", listener);
+      slot.worker.postMessage({ id, type: "stats" });
+    })));
+  }
+
+  // Busy workers are stopped and replaced; idle ones keep their warm engine.
   cancelAll() {
-    const jobs = [...this.pending.values()];
-    this.pending.clear();
-    this.worker.terminate();
-    this.spawn();
+    const running = this.workers.filter((s) => s.job);
+    const jobs = [...this.queue, ...running.map((s) => s.job)];
+    this.queue = [];
+    for (const slot of running) {
+      slot.job = null;
+      this.retire(slot);
+    }
+    if (!this.workers.length) {
+      this.ready = false;
+      this.spawn();
+    }
     for (const job of jobs) {
       job.resolve({ id: job.id, ok: false, error: { code: "cancelled", message: `${job.name}: cancelled` } });
     }

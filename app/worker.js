@@ -1,24 +1,59 @@
 // The engine worker: boots Pyodide from the site itself and hands every job to ONE Python
 // entry point, imagestudio.api.handle_js. No Python source lives here.
-import { loadPyodide } from "../pyodide/pyodide.mjs";
+import { loadPyodide, version as pyodideVersion } from "../pyodide/pyodide.mjs";
 
 const indexURL = new URL("../pyodide/", import.meta.url).href;
+// Not under the service worker's "image-studio-" prefix: a new site version must not drop it,
+// only a new Pyodide (its build id is checked on restore anyway).
+const SNAPSHOT_CACHE = `pyodide-snapshot-${pyodideVersion}`;
+const SNAPSHOT_KEY = new URL("snapshot.bin", indexURL).href;
+let pyodide = null;
 let api = null;
 
 function stage(step, total, label) {
   postMessage({ type: "boot", step, total, label });
 }
 
+async function snapshotCache() {
+  try {
+    return self.caches ? await caches.open(SNAPSHOT_CACHE) : null;
+  } catch {
+    return null;  // storage off (some private modes): boot the ordinary way
+  }
+}
+
+// CPython's own start-up is most of the boot time. The first visit saves a memory snapshot of the
+// freshly started interpreter (before any package or file: it holds no user data); later visits
+// restore it instead of starting Python again.
+async function startPython() {
+  const cache = await snapshotCache();
+  const saved = cache ? await cache.match(SNAPSHOT_KEY) : null;
+  if (saved) {
+    try {
+      return await loadPyodide({ indexURL, _loadSnapshot: saved.arrayBuffer() });
+    } catch (err) {
+      console.warn("Pyodide snapshot refused, starting Python normally:", err);
+      await cache.delete(SNAPSHOT_KEY);
+    }
+  }
+  const fresh = await loadPyodide({ indexURL, _makeSnapshot: Boolean(cache) });
+  if (cache) {
+    const snapshot = fresh.makeMemorySnapshot();
+    cache.put(SNAPSHOT_KEY, new Response(snapshot)).catch(() => { /* quota: next visit boots normally */ });
+  }
+  return fresh;
+}
+
 async function boot() {
   const started = performance.now();
   stage(1, 3, "Starting Python");
-  // micropip comes in with the runtime; Pillow and the pure-Python wheels then load side by side.
-  const pyodide = await loadPyodide({ indexURL, packages: ["micropip"] });
+  pyodide = await startPython();
   stage(2, 3, "Loading Pillow and the engine");
-  const micropip = pyodide.pyimport("micropip");
+  // Pillow comes through the lock; micropip installs the pure-Python wheels from the site's own
+  // lock file meanwhile.
   await Promise.all([
     pyodide.loadPackage("pillow"),
-    micropip.install(["piexif", "imagestudio"]),  // resolved from the site's own lock file
+    pyodide.loadPackage("micropip").then(() => pyodide.pyimport("micropip").install(["piexif", "imagestudio"])),
   ]);
   api = pyodide.pyimport("imagestudio.api");
   const versions = JSON.parse(JSON.stringify(api.versions().toJs({ dict_converter: Object.fromEntries })));
@@ -48,9 +83,18 @@ function run(op, data, options, name) {
   }
 }
 
+// The wasm heap only grows; its size after a job is the high-water mark so far.
+function heapBytes() {
+  return pyodide ? pyodide._module.HEAP8.buffer.byteLength : 0;
+}
+
 self.onmessage = async (event) => {
-  const { id, op, name, data, options } = event.data;
+  const { id, type, op, name, data, options } = event.data;
   await ready;
+  if (type === "stats") {
+    postMessage({ id, type: "stats", heapBytes: heapBytes() });
+    return;
+  }
   try {
     const { meta, bytes } = run(op, new Uint8Array(data || new ArrayBuffer(0)), options, name);
     if (meta.ok) {
