@@ -6,18 +6,27 @@ import warnings
 
 from PIL import Image
 
-from ..errors import CorruptImage, EngineError
+from ..decode import check_size
+from ..errors import CorruptImage, EngineError, TooLarge
 
 
 def open_image(data: bytes, name: str, load: bool = True):
-    """Open (and by default decode) a picture; any failure is a CorruptImage naming the file."""
+    """Open (and by default decode) a picture; any failure is a typed error naming the file.
+
+    The size guard runs before any pixel is allocated, with the same limits as the image operations.
+    """
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             im = Image.open(io.BytesIO(data))
             if load:
+                check_size(im.width, im.height, getattr(im, "n_frames", 1), name)
                 im.load()
         return im
+    except EngineError:
+        raise
+    except Image.DecompressionBombError as err:
+        raise TooLarge(f"{name or 'this file'}: {err}; nothing was produced") from None
     except Exception as err:  # noqa: BLE001 - Pillow's many errors become one typed one
         raise CorruptImage(f"{name or 'this file'}: the picture cannot be decoded ({err})") from None
 

@@ -77,12 +77,12 @@ PROPERTIES = {
     "Label": ("comment", "text", "Label"),
 }
 # "Name" is too common a word: it counts only inside face/region namespaces.
-REGION_NAMESPACES = ("mwg-rs", "microsoft.com/photo", "MP/1.0", "MPRI")
-# Embedded pictures inside XMP: (local name, namespace fragment) -> label.
+REGION_NAMESPACES = ("metadataworkinggroup.com/schemas/regions", "microsoft.com/photo")
+# Embedded pictures inside XMP: (local name, namespace URI fragment, usual prefix) -> label.
 PICTURES = {
-    ("Data", "GDepth"): "Depth map",
-    ("Data", "GImage"): "Hidden original picture",
-    ("Data", "GAudio"): "Embedded audio",
+    ("Data", "google.com/photos/1.0/depthmap", "GDepth"): "Depth map",
+    ("Data", "google.com/photos/1.0/image", "GImage"): "Hidden original picture",
+    ("Data", "google.com/photos/1.0/audio", "GAudio"): "Embedded audio",
 }
 _DECLARATION = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 _RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
@@ -115,7 +115,7 @@ def _xmp_coordinate(text: str) -> float | None:
 def _finding(ns: str, local: str, text: str, where: str) -> Finding | None:
     if local == "Name" and not any(r in ns for r in REGION_NAMESPACES):
         return None
-    for (name, fragment), label in PICTURES.items():
+    for (name, fragment, _prefix), label in PICTURES.items():
         if local == name and fragment in ns:
             return Finding("hidden", "xmp_picture", label, f"{len(text)} bytes (base64)", where)
     if local not in PROPERTIES or not text:
@@ -143,8 +143,8 @@ def _scan(packet: bytes, where: str) -> list[Finding]:
         if re.search(rb"[:<]" + name.encode() + rb"[\s=>]", packet):
             key, kind, label = PROPERTIES[name]
             found.append(Finding(kind, key, label, "present (not parsed)", where))
-    for (name, fragment), label in PICTURES.items():
-        if re.search(fragment.encode() + rb":" + name.encode() + rb"[\s=>]", packet):
+    for (name, _fragment, prefix), label in PICTURES.items():
+        if re.search(prefix.encode() + rb":" + name.encode() + rb"[\s=>]", packet):
             found.append(Finding("hidden", "xmp_picture", label, "present (not parsed)", where))
     return found
 

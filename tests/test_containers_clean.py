@@ -1,0 +1,117 @@
+"""mat2-style table: a dirty file per container -> inspect sees every secret -> clean -> re-inspect shows only
+the allowlist, no secret bytes remain, and the picture (every frame, with timing) is unchanged."""
+
+import io
+
+import pytest
+from PIL import Image
+
+import dirty
+from corpus import all_frames, pixels
+from imagestudio import api
+
+# name, make dirty bytes, finding keys the report must show, lossless?
+TABLE = [
+    ("dirty.jpg", dirty.jpeg, {"gps", "gps_altitude", "gps_direction", "make", "model", "serial", "lens", "software",
+                               "datetime_original", "offset_original", "artist", "owner", "copyright", "maker_notes",
+                               "thumbnail", "xmp", "xmp_picture", "person", "place", "iptc", "photoshop", "c2pa",
+                               "comment", "icc_profile", "orientation", "trailing_data"}, True),
+    ("dirty.png", dirty.png, {"gps", "make", "serial", "artist", "datetime", "prompt", "comment", "xmp", "c2pa",
+                              "unknown_chunk", "icc_profile", "orientation", "trailing_data", "model"}, True),
+    ("dirty.webp", dirty.webp, {"gps", "make", "serial", "artist", "thumbnail", "xmp", "person", "icc_profile",
+                                "orientation", "trailing_data"}, True),
+    ("anim.webp", lambda: dirty.webp(animated=True), {"gps", "make", "xmp", "icc_profile"}, True),
+    ("dirty.gif", dirty.gif, {"comment", "xmp", "gps", "person", "application_extension", "trailing_data"}, True),
+    ("dirty.tif", dirty.tiff, {"make", "model", "artist", "copyright", "datetime", "xmp", "gps", "icc_profile",
+                               "orientation"}, False),
+    ("dirty.bmp", dirty.bmp, {"trailing_data"}, False),
+]
+IDS = [row[0] for row in TABLE]
+KEPT_BY_DEFAULT = {"orientation", "icc_profile"}
+
+
+@pytest.mark.parametrize("name, make, expected, lossless", TABLE, ids=IDS)
+def test_report_shows_every_secret(name, make, expected, lossless):
+    result = api.handle("inspect", make(), {}, name)
+    assert result["ok"], result
+    keys = {f["key"] for f in result["report"]["findings"]}
+    assert expected <= keys, f"missing from the report: {sorted(expected - keys)}"
+
+
+@pytest.mark.parametrize("name, make, expected, lossless", TABLE, ids=IDS)
+def test_clean_leaves_only_the_allowlist(name, make, expected, lossless):
+    data = make()
+    result = api.handle("clean", data, {}, name)
+    assert result["ok"], result
+    out = result["data"]
+    after = api.handle("inspect", out, {}, name)["report"]["findings"]
+    assert {f["key"] for f in after} <= KEPT_BY_DEFAULT, after
+    for secret in dirty.SECRETS:
+        assert secret not in out, f"{secret!r} survived in {name}"
+    assert result["report"]["lossless"] is lossless and result["report"]["reencoded"] is not lossless
+    assert pixels(out) == pixels(data)
+    assert all_frames(out) == all_frames(data)
+    assert {f["key"] for f in result["report"]["removed"]} >= expected - KEPT_BY_DEFAULT
+
+
+@pytest.mark.parametrize("name, make, expected, lossless", TABLE, ids=IDS)
+def test_strict_policy_removes_profile_and_orientation_too(name, make, expected, lossless):
+    data = make()
+    result = api.handle("clean", data, {"policy": {"keep_icc": False, "keep_orientation": False}}, name)
+    assert result["ok"], result
+    assert api.handle("inspect", result["data"], {}, name)["report"]["findings"] == []
+    assert result["report"]["kept"] == []
+
+
+@pytest.mark.parametrize("name, make", [("dirty.jpg", dirty.jpeg), ("dirty.png", dirty.png),
+                                        ("dirty.webp", dirty.webp)])
+def test_orientation_and_copyright_survive_when_asked(name, make):
+    result = api.handle("clean", make(), {"policy": {"keep_copyright": True}}, name)
+    assert result["ok"], result
+    with Image.open(io.BytesIO(result["data"])) as im:
+        exif = im.getexif()
+        assert exif.get(0x0112) == 6, "portrait photos must stay upright"
+        assert exif.get(0x8298, "").strip("\x00") == "(c) Jane Doe"
+        assert not ({0x010F, 0x0110, 0x013B} & set(exif)), dict(exif)
+    kept = {f["key"] for f in result["report"]["kept"]}
+    assert kept == {"orientation", "copyright", "icc_profile"}
+
+
+def test_tiff_orientation_is_applied_to_the_pixels():
+    data = dirty.tiff()
+    result = api.handle("clean", data, {"policy": {"keep_copyright": True}}, "dirty.tif")
+    with Image.open(io.BytesIO(result["data"])) as im:
+        assert im.size == (32, 48) and 0x0112 not in im.getexif()  # stored upright, no tag to turn it twice
+        assert im.getexif().get(0x8298) == "(c) Jane Doe"
+    assert any("orientation" in note for note in result["report"]["notes"])
+
+
+def test_gps_reads_as_decimal_degrees_everywhere():
+    report = api.handle("inspect", dirty.jpeg(), {}, "dirty.jpg")["report"]
+    positions = {f["where"]: f["value"] for f in report["findings"] if f["key"] == "gps"}
+    assert positions == {"EXIF (APP1) GPS IFD": "48.858333, 2.294444", "XMP (APP1)": "48.858333, 2.294445"}  # XMP
+    # stores minutes with 4 decimals, hence the last digit
+    assert report["summary"]["gps"] in positions.values() and report["summary"]["location"] is True
+    assert report["summary"]["camera"] == "SpyCam X1"
+    assert report["summary"]["captured"] == "2024:01:02 03:04:05"
+
+
+def test_exif_thumbnail_is_shown_as_a_picture():
+    report = api.handle("inspect", dirty.jpeg(), {}, "dirty.jpg")["report"]
+    thumb = next(f for f in report["findings"] if f["key"] == "thumbnail")
+    assert thumb["kind"] == "hidden" and thumb["preview"].startswith("data:image/jpeg;base64,/9j/")
+
+
+def test_already_clean_file_is_returned_verified():
+    clean = api.handle("clean", dirty.png(), {}, "a.png")["data"]
+    again = api.handle("clean", clean, {}, "a-clean.png")
+    assert again["ok"] and again["data"] == clean and again["report"]["removed"] == []
+
+
+def test_a_cleaner_that_leaves_something_fails_closed(monkeypatch):
+    from imagestudio.containers import jpeg
+    monkeypatch.setattr(jpeg, "clean", lambda data, policy, name="": data)  # a broken cleaner: returns the input
+    result = api.handle("clean", dirty.jpeg(), {}, "spy.jpg")
+    assert not result["ok"] and result["error"]["code"] == "still_dirty"
+    assert "spy.jpg" in result["error"]["message"] and "GPS position" in result["error"]["message"]
+    assert "data" not in result
