@@ -28,10 +28,22 @@ def _write_unique(outdir: Path, name: str, data: bytes, inputs: set) -> Path:
     return target
 
 
+def _headline(summary: dict) -> str:
+    facts = [f"location {summary['gps']}" if summary["gps"] else ("location" if summary["location"] else ""),
+             f"camera {summary['camera']}" if summary["camera"] else "",
+             f"taken {summary['captured']}" if summary["captured"] else ""]
+    return "; ".join(f for f in facts if f)
+
+
 def cmd_inspect(args) -> int:
     failed, results = 0, {}
     for path in args.files:
-        result = api.handle("inspect", Path(path).read_bytes(), {}, Path(path).name)
+        try:
+            data = Path(path).read_bytes()
+        except OSError as err:
+            result = {"ok": False, "error": {"code": "unreadable", "message": f"{path}: cannot read ({err.strerror})"}}
+        else:
+            result = api.handle("inspect", data, {}, Path(path).name)
         results[path] = result
         failed += not result["ok"]
         if args.json:
@@ -39,8 +51,10 @@ def cmd_inspect(args) -> int:
         if not result["ok"]:
             print(f"error  {result['error']['message']}")
             continue
-        findings = result["report"]["findings"]
-        print(f"{path}: {len(findings) or 'no'} item(s) found")
+        report = result["report"]
+        findings = report["findings"]
+        headline = _headline(report["summary"])
+        print(f"{path}: {len(findings) or 'no'} item(s) found" + (f" ({headline})" if headline else ""))
         for f in findings:
             print(f"  [{f['kind']}] {f['label']}: {f['value']}  ({f['where']})")
     if args.json:
@@ -67,7 +81,9 @@ def cmd_clean(args) -> int:
             continue
         target = _write_unique(outdir, result["name"], result["data"], inputs)
         removed = len(result["report"]["removed"])
-        print(f"ok     {path} -> {target} ({removed} item(s) removed, {len(data)} -> {len(result['data'])} bytes)")
+        how = "lossless" if result["report"].get("lossless", True) else "re-encoded, same pixels"
+        print(f"ok     {path} -> {target} ({removed} item(s) removed, {how}, "
+              f"{len(data)} -> {len(result['data'])} bytes)")
     return 1 if failed else 0
 
 
