@@ -1,41 +1,111 @@
-// Getting files in (picker, drag and drop, paste) and out (Blob downloads).
+// Getting files in (picker, folder picker, drag and drop over the whole window, paste) and out (Blob downloads).
 
-export function onFiles(target, picker, handle) {
+// Files found inside a dropped or picked folder: keep pictures, skip .DS_Store, Thumbs.db and the like.
+const PICTURE_EXTENSIONS = /\.(jpe?g|png|webp|gif|tiff?|bmp|heic|heif|avif)$/i;
+const isPicture = (file) => file.type.startsWith("image/") || PICTURE_EXTENSIONS.test(file.name);
+
+export function onFiles(target, picker, handle, { folderPicker, overlay } = {}) {
   picker.addEventListener("change", () => {
     handle([...picker.files]);
     picker.value = "";  // choosing the same file again still fires
   });
-  const hover = (on) => (event) => {
-    event.preventDefault();
-    document.body.classList.toggle("dragging", on);
-  };
-  window.addEventListener("dragover", hover(true));
-  window.addEventListener("dragleave", (event) => {
-    if (!event.relatedTarget) document.body.classList.remove("dragging");
+  folderPicker?.addEventListener("change", () => {
+    handle([...folderPicker.files].filter(isPicture));
+    folderPicker.value = "";
   });
-  window.addEventListener("drop", (event) => {
-    hover(false)(event);
-    const files = [...(event.dataTransfer?.files || [])];
+
+  // The whole window is the drop zone; a counter survives dragenter/dragleave pairs from child elements.
+  let depth = 0;
+  const setDragging = (on) => {
+    document.body.classList.toggle("dragging", on);
+    overlay?.setAttribute("aria-hidden", String(!on));
+  };
+  const carriesFiles = (event) => [...(event.dataTransfer?.types || [])].includes("Files");
+  window.addEventListener("dragenter", (event) => {
+    if (!carriesFiles(event)) return;
+    event.preventDefault();
+    depth += 1;
+    setDragging(true);
+  });
+  window.addEventListener("dragover", (event) => {
+    if (carriesFiles(event)) event.preventDefault();  // allows the drop
+  });
+  window.addEventListener("dragleave", () => {
+    depth = Math.max(0, depth - 1);
+    if (depth === 0) setDragging(false);
+  });
+  window.addEventListener("drop", async (event) => {
+    event.preventDefault();
+    depth = 0;
+    setDragging(false);
+    const files = await droppedFiles(event.dataTransfer);
     if (files.length) handle(files);
   });
+
   window.addEventListener("paste", (event) => {
+    if (event.target.closest?.("input, textarea")) return;  // pasting text into a field is not adding photos
     const files = [...(event.clipboardData?.files || [])];
-    if (files.length) handle(files.map((f, i) => (f.name && f.name !== "image.png" ? f : new File([f], `pasted-${Date.now()}-${i}.${(f.type.split("/")[1] || "bin")}`, { type: f.type }))));
+    if (!files.length) return;
+    const stamp = new Date().toISOString().slice(0, 19).replace(/[T:]/g, "-");
+    // Clipboard images all arrive as "image.png": give each a name of its own.
+    handle(files.map((f, i) => (f.name && f.name !== "image.png" ? f
+      : new File([f], `pasted-${stamp}-${i + 1}.${(f.type.split("/")[1] || "bin")}`, { type: f.type }))));
   });
+
   target.addEventListener("keydown", (event) => {
     if (event.key === "Enter" || event.key === " ") {
       event.preventDefault();
       picker.click();
     }
   });
+  target.addEventListener("click", (event) => {
+    if (event.target === target || event.target.tagName === "P") picker.click();
+  });
+}
+
+// Folders are walked where the browser gives directory entries (Chromium, Firefox, Safari);
+// otherwise the plain file list is used.
+async function droppedFiles(dataTransfer) {
+  if (!dataTransfer) return [];
+  const entries = [...(dataTransfer.items || [])]
+    .map((item) => (item.kind === "file" && item.webkitGetAsEntry ? item.webkitGetAsEntry() : null));
+  if (!entries.some((entry) => entry?.isDirectory)) return [...dataTransfer.files];
+  const out = [];
+  for (const entry of entries) if (entry) await walk(entry, out);
+  return out;
+}
+
+async function walk(entry, out) {
+  if (entry.isFile) {
+    const file = await new Promise((resolve, reject) => entry.file(resolve, reject));
+    if (isPicture(file)) out.push(file);
+    return;
+  }
+  const reader = entry.createReader();
+  for (;;) {
+    const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+    if (!batch.length) break;  // readEntries hands out at most 100 at a time
+    for (const child of batch) await walk(child, out);
+  }
+}
+
+export function blobUrl(bytes, mime) {
+  return URL.createObjectURL(new Blob([bytes], { type: mime }));
 }
 
 export function downloadLink(bytes, mime, name) {
-  const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
   const link = document.createElement("a");
-  link.href = url;
+  link.href = blobUrl(bytes, mime);
   link.download = name;
   return link;
+}
+
+export function saveBytes(bytes, mime, name) {
+  const link = downloadLink(bytes, mime, name);
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
 }
 
 export function formatBytes(n) {

@@ -1,95 +1,237 @@
-// Page wiring: files in, one card per file, results out. Every decision about bytes is Python's.
+// Page wiring: files in, one card per file, the recipe, results out. Every decision about bytes is Python's.
 import { EngineBridge } from "./bridge.js";
-import { onFiles, downloadLink, formatBytes } from "./files.js";
+import { onFiles, saveBytes } from "./files.js";
+import { FileCard } from "./cards.js";
+import { Batch } from "./batch.js";
+import { RecipePanel } from "./recipe-panel.js";
+import { CropEditor } from "./crop.js";
+import { CompareDialog } from "./compare.js";
+import { WatermarkPreview } from "./watermark-preview.js";
+import { watchOffline } from "./offline.js";
 
+const $ = (id) => document.getElementById(id);
 const engine = new EngineBridge();
-const list = document.getElementById("files");
-const engineBox = document.getElementById("engine");
-const engineLabel = document.getElementById("engine-label");
-const engineProgress = document.getElementById("engine-progress");
+const batch = new Batch(engine);
+const panel = new RecipePanel($("recipe"));
+const crop = new CropEditor();
+const compare = new CompareDialog();
+const preview = new WatermarkPreview($("wm-preview"), $("wm-preview-caption"));
+let selected = null;
+
+// --- engine status ---------------------------------------------------------------------------------------
 
 engine.addEventListener("boot", (e) => {
-  engineProgress.max = e.detail.total;
-  engineProgress.value = e.detail.step - 1;
-  engineLabel.textContent = `${e.detail.label}…`;
+  $("engine-progress").max = e.detail.total;
+  $("engine-progress").value = e.detail.step - 1;
+  $("engine-label").textContent = `${e.detail.label}…`;
 });
 engine.addEventListener("ready", (e) => {
-  engineProgress.value = engineProgress.max;
-  engineBox.dataset.state = "ready";
-  engineLabel.textContent = "Engine ready — works offline";
+  $("engine-progress").value = $("engine-progress").max;
+  $("engine").dataset.state = "ready";
+  $("engine-label").textContent = "Engine ready";
   const v = e.detail.versions;
-  document.getElementById("versions").textContent =
-    `Engine ${v.imagestudio} · Pillow ${v.pillow} · Pyodide ${v.pyodide}.`;
+  $("versions").textContent = `Engine ${v.imagestudio} · Pillow ${v.pillow} · Pyodide ${v.pyodide}.`;
 });
 engine.addEventListener("fatal", (e) => {
-  engineBox.dataset.state = "error";
-  engineLabel.textContent = e.detail.message;
+  $("engine").dataset.state = "error";
+  $("engine-label").textContent = e.detail.message;
+});
+watchOffline($("offline"));
+
+// --- the recipe: defaults and presets come from Python -----------------------------------------------------
+
+// Resolves with true when the engine has the `process` operation (and its catalogue), false otherwise.
+const catalogueReady = engine.call("presets", "", null, {}).then((result) => {
+  const catalogue = result.ok ? (result.report?.catalogue || result.report || result.catalogue) : null;
+  if (!catalogue?.defaults) {
+    $("preset-list").replaceChildren(Object.assign(document.createElement("p"), {
+      className: "muted", textContent: "This engine only removes private data; resizing and compression are not available." }));
+    return false;
+  }
+  panel.build(catalogue);
+  crop.allowRotation("rotate" in (catalogue.defaults.crop || {}));
+  preview.setWatermark(panel.recipe.watermark);
+  return true;
 });
 
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
+panel.addEventListener("change", () => {
+  preview.setWatermark(panel.recipe.watermark);
+  refreshStale();
+});
 
-function summaryChips(summary) {
-  const chips = el("ul", "chips");
-  const add = (text, tone) => chips.append(el("li", `chip ${tone}`, text));
-  if (summary.location) add(`Location: ${summary.gps || "yes"}`, "danger");
-  else add("No GPS position", "ok");
-  if (summary.camera) add(`Camera: ${summary.camera}`, "warn");
-  if (summary.captured) add(`Taken: ${summary.captured}`, "warn");
-  return chips;
-}
+// --- files -------------------------------------------------------------------------------------------------
 
-function findingsList(findings) {
-  const details = el("details", "findings");
-  details.append(el("summary", "", `What it revealed (${findings.length})`));
-  const table = el("ul", "finding-list");
-  for (const f of findings) {
-    const item = el("li", `finding kind-${f.kind}`);
-    item.append(el("span", "f-label", f.label), el("span", "f-value", f.value), el("span", "f-where", f.where));
-    table.append(item);
+function addFiles(files) {
+  for (const file of files) {
+    const item = { file, box: null, rotate: 0 };
+    item.card = new FileCard(file, {
+      onRemove: () => removeItem(item),
+      onCrop: () => editCrop(item),
+      onCompare: () => compare.open(item.card),
+      onSelect: () => select(item),
+      onRetry: () => batch.enqueue(item, (stale) => run(item, stale)),
+    });
+    batch.add(item);
+    $("files").append(item.card.root);
+    if (!selected) select(item);
+    batch.enqueue(item, (stale) => run(item, stale));
   }
-  details.append(table);
-  return details;
 }
 
-async function processFile(file) {
-  const card = el("li", "file");
-  card.dataset.state = "queued";
-  const head = el("div", "file-head");
-  const title = el("span", "file-name", file.name);
-  const size = el("span", "file-size", formatBytes(file.size));
-  const status = el("span", "file-status", engine.ready ? "Cleaning…" : "Waiting for the engine…");
-  head.append(title, size, status);
-  card.append(head);
-  list.prepend(card);
+function select(item) {
+  selected?.card.setSelected(false);
+  selected = item;
+  item?.card.setSelected(true);
+  preview.setPhoto(item?.card || null);
+}
 
-  const data = await file.arrayBuffer();
-  card.dataset.state = "working";
-  const result = await engine.call("clean", file.name, data, { policy: {} });
+function removeItem(item) {
+  batch.remove(item);
+  item.card.dispose();
+  if (selected === item) select(batch.items[0] || null);
+}
+
+function recipeFor(item) {
+  return panel.recipeFor({ box: item.box });
+}
+
+// One file through the engine: inspect (the report and badge), then process with the current recipe.
+// `stale()` turns true when the batch was cancelled meanwhile: the answer is then dropped.
+async function run(item, stale) {
+  const card = item.card;
+  card.setState("working", engine.ready ? "Reading…" : "Waiting for the engine…");
+  if (!card.report) {
+    const inspected = await engine.call("inspect", item.file.name, await item.file.arrayBuffer(), {});
+    if (stale()) return;
+    if (!inspected.ok) return card.showError(inspected.error.message);
+    card.showReport(inspected.report);
+  }
+  const hasProcess = await catalogueReady;
+  if (stale()) return;
+  card.setState("working", "Working…");
+  const recipe = hasProcess ? recipeFor(item) : null;
+  // `process` takes the recipe itself as its options: the same JSON as the command line's --recipe.
+  const options = hasProcess ? recipe : { policy: panel.recipe?.policy || {} };
+  const result = await engine.call(hasProcess ? "process" : "clean", item.file.name, await item.file.arrayBuffer(), options);
+  if (stale()) return;
+  item.recipeKey = JSON.stringify(recipe);
+  if (!result.ok) return card.showError(result.error.message);
+  card.showResult(result);
+  card.setStale(false);
+}
+
+function refreshStale() {
+  for (const item of batch.items) {
+    const stale = item.recipeKey !== undefined && item.recipeKey !== JSON.stringify(recipeFor(item));
+    item.card.setStale(stale);
+  }
+  renderBatch();
+}
+
+async function editCrop(item) {
+  const choice = await crop.open(item.card, {
+    crop: item.box && { x: item.box[0], y: item.box[1], width: item.box[2] - item.box[0], height: item.box[3] - item.box[1] },
+    rotate: item.rotate,
+  });
+  if (!choice) return;
+  item.box = choice.crop && [choice.crop.x, choice.crop.y, choice.crop.x + choice.crop.width, choice.crop.y + choice.crop.height];
+  item.rotate = choice.rotate;
+  item.card.root.classList.toggle("cropped", Boolean(item.box));
+  batch.enqueue(item, (stale) => run(item, stale));
+}
+
+// --- the batch bar -----------------------------------------------------------------------------------------
+
+function renderBatch() {
+  const { total, done, failed, waiting } = batch.stats();
+  const staleCount = batch.items.filter((i) => i.card.root.classList.contains("stale")).length;
+  const overall = $("overall");
+  overall.max = Math.max(1, total);
+  overall.value = total - waiting;
+  $("batch").dataset.state = batch.busy ? "busy" : total ? "idle" : "empty";
+  $("file-count").textContent = total ? `(${total})` : "";
+  let label = "No files yet.";
+  if (total) {
+    label = batch.busy ? `Working: ${total - waiting} of ${total} finished` : `${done} of ${total} ready`;
+    if (failed) label += ` · ${failed} failed`;
+    if (staleCount && !batch.busy) label += ` · ${staleCount} need the new recipe`;
+  }
+  $("overall-label").textContent = label;
+  $("cancel").disabled = !batch.busy;
+  $("zip").disabled = done === 0 || batch.busy;
+  $("clear").disabled = total === 0 || batch.busy;
+  const todo = batch.items.filter(needsWork).length;
+  $("process").disabled = todo === 0 || batch.busy;
+  $("process").textContent = staleCount ? `Process ${staleCount} with the new recipe` : todo ? `Process ${todo}` : "Process all";
+}
+batch.addEventListener("change", renderBatch);
+
+// Only what is not already done with the current recipe.
+// Cancelled files, and results made with another recipe (a file the engine cannot read stays as it is).
+function needsWork(item) {
+  if (item.pending) return false;
+  const state = item.card.root.dataset.state;
+  if (state === "cancelled") return true;
+  return Boolean(item.card.report) && item.recipeKey !== undefined && item.recipeKey !== JSON.stringify(recipeFor(item));
+}
+$("process").addEventListener("click", () => {
+  for (const item of batch.items.filter(needsWork)) batch.enqueue(item, (stale) => run(item, stale));
+});
+$("cancel").addEventListener("click", () => {
+  for (const item of batch.cancel()) {
+    item.card.setState("cancelled", "Cancelled");
+    item.card.retryButton.hidden = false;
+  }
+  $("overall-label").textContent = "Cancelled. The engine restarts; finished files are kept.";
+  $("process").focus();
+});
+$("clear").addEventListener("click", () => {
+  for (const item of [...batch.items]) removeItem(item);
+  $("dropzone").focus();
+});
+$("zip").addEventListener("click", () => downloadZip());
+
+async function downloadZip() {
+  const done = batch.items.filter((i) => i.card.output && i.card.root.dataset.state === "done");
+  if (!done.length) return;
+  $("zip").disabled = true;
+  $("overall-label").textContent = `Packing ${done.length} file(s) into a ZIP…`;
+  // The engine's `zip` operation takes the files one after another in one buffer, with their names and sizes.
+  const outputs = done.map((i) => new Uint8Array(i.card.output.data));
+  const total = outputs.reduce((n, b) => n + b.byteLength, 0);
+  const joined = new Uint8Array(total);
+  let at = 0;
+  for (const bytes of outputs) { joined.set(bytes, at); at += bytes.byteLength; }
+  const files = done.map((i, k) => ({ name: i.card.output.name, size: outputs[k].byteLength }));
+  const result = await engine.call("zip", "image-studio.zip", joined.buffer, { files });
+  renderBatch();
   if (!result.ok) {
-    card.dataset.state = "error";
-    status.textContent = "Failed";
-    card.append(el("p", "file-error", result.error.message));
+    $("overall-label").textContent = `The ZIP could not be made: ${result.error.message}`;
     return;
   }
-  card.dataset.state = "done";
-  const report = result.report;
-  status.textContent = `Cleaned: ${report.removed.length} item(s) removed · ${formatBytes(report.bytes_out)}`;
-  card.append(summaryChips(report.summary));
-  if (report.findings.length) card.append(findingsList(report.findings));
-  const link = downloadLink(result.data, result.mime, result.name);
-  link.className = "button download";
-  link.textContent = `Download ${result.name}`;
-  card.append(link);
+  saveBytes(result.data, result.mime || "application/zip", result.name || "image-studio.zip");
+  $("overall-label").textContent = `Saved ${result.name || "image-studio.zip"} (${done.length} file(s)).`;
 }
 
-onFiles(document.getElementById("dropzone"), document.getElementById("picker"),
-  (files) => files.forEach((file) => processFile(file)));
+// --- recipe export / import ----------------------------------------------------------------------------------
 
-if ("serviceWorker" in navigator) {
-  navigator.serviceWorker.register("sw.js").catch(() => { /* the page still works online */ });
-}
+$("recipe-export").addEventListener("click", () => {
+  if (!panel.recipe) return;
+  const json = `${JSON.stringify(panel.exportable(), null, 2)}\n`;
+  saveBytes(new TextEncoder().encode(json), "application/json", "image-studio-recipe.json");
+  $("recipe-message").textContent = "Recipe saved. Use it on the command line: python -m imagestudio process --recipe image-studio-recipe.json";
+});
+$("recipe-import").addEventListener("change", async (event) => {
+  const file = event.target.files[0];
+  event.target.value = "";
+  if (!file || !panel.recipe) return;
+  try {
+    panel.import(JSON.parse(await file.text()));
+    $("recipe-message").textContent = `Recipe ${file.name} loaded.`;
+  } catch (err) {
+    $("recipe-message").textContent = `${file.name} is not a recipe: ${err.message}`;
+  }
+});
+
+onFiles($("dropzone"), $("picker"), addFiles, { overlay: $("drop-overlay") });
+renderBatch();

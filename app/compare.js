@@ -1,0 +1,86 @@
+// Before/after: the same box holds both pictures; the "after" one is clipped at the split.
+// Zoom scales the box inside a scrolling view, so both sides stay aligned while panning.
+import { formatBytes } from "./files.js";
+
+const $ = (id) => document.getElementById(id);
+
+export class CompareDialog {
+  constructor() {
+    this.dialog = $("compare-dialog");
+    this.view = $("compare-view");
+    this.inner = $("compare-inner");
+    this.before = $("compare-before");
+    this.after = $("compare-after");
+    this.clip = $("compare-clip");
+    this.divider = $("compare-divider");
+    this.split = $("compare-split");
+    this.zoom = $("compare-zoom");
+    this.split.addEventListener("input", () => this.setSplit(Number(this.split.value)));
+    this.zoom.addEventListener("input", () => this.setZoom(Number(this.zoom.value)));
+    // Dragging anywhere on the picture moves the split (touch and mouse alike).
+    let dragging = false;
+    const fromPointer = (event) => {
+      const box = this.inner.getBoundingClientRect();
+      this.setSplit(((event.clientX - box.left) / box.width) * 100);
+    };
+    this.view.addEventListener("pointerdown", (event) => {
+      dragging = true;
+      this.view.setPointerCapture(event.pointerId);
+      fromPointer(event);
+    });
+    this.view.addEventListener("pointermove", (event) => { if (dragging) fromPointer(event); });
+    this.view.addEventListener("pointerup", () => { dragging = false; });
+    this.view.addEventListener("wheel", (event) => {
+      if (!event.ctrlKey) return;  // pinch-zoom on touchpads arrives as ctrl+wheel
+      event.preventDefault();
+      this.setZoom(Math.min(8, Math.max(1, this.currentZoom * (event.deltaY < 0 ? 1.25 : 0.8))));
+    }, { passive: false });
+    this.dialog.addEventListener("close", () => {
+      for (const url of this.urls || []) URL.revokeObjectURL(url);
+      this.urls = [];
+      this.opener?.focus();
+    });
+  }
+
+  open(card) {
+    const result = card.output;
+    const report = result.report || {};
+    this.opener = card.compareButton;
+    const beforeUrl = URL.createObjectURL(card.file);
+    const afterUrl = URL.createObjectURL(new Blob([result.data], { type: result.mime }));
+    this.urls = [beforeUrl, afterUrl];
+    this.before.src = beforeUrl;
+    this.after.src = afterUrl;
+    this.before.alt = `Before: ${card.file.name}`;
+    this.after.alt = `After: ${result.name}`;
+    const bytesIn = report.bytes_in ?? card.file.size;
+    const bytesOut = report.bytes_out ?? result.data.byteLength;
+    const saved = bytesIn ? (1 - bytesOut / bytesIn) * 100 : 0;
+    const parts = [`Before ${formatBytes(bytesIn)}`, `after ${formatBytes(bytesOut)}`,
+      saved >= 0 ? `${saved.toFixed(1)}% saved` : `${(-saved).toFixed(1)}% larger`];
+    parts.push(typeof report.ssim === "number" ? `SSIM ${report.ssim.toFixed(4)}`
+      : report.lossless ? "SSIM 1 (pixels untouched)" : "SSIM not measured");
+    $("compare-stats").textContent = parts.join(" · ");
+    $("compare-title").textContent = `Compare: ${card.file.name}`;
+    // A cropped or resized result is stretched over the original's box: say so rather than mislead.
+    this.after.classList.toggle("reshaped", Boolean(report.width && card.report?.width
+      && Math.abs(report.width / report.height - card.report.width / card.report.height) > 0.01));
+    this.setSplit(50);
+    this.setZoom(1);
+    this.dialog.showModal();
+  }
+
+  setSplit(percent) {
+    const p = Math.min(100, Math.max(0, percent));
+    this.split.value = String(Math.round(p));
+    this.clip.style.clipPath = `inset(0 0 0 ${p}%)`;
+    this.divider.style.left = `${p}%`;
+  }
+
+  setZoom(zoom) {
+    this.currentZoom = zoom;
+    this.zoom.value = String(zoom);
+    this.inner.style.width = `${zoom * 100}%`;
+    $("compare-zoom-label").textContent = `${zoom}×`;
+  }
+}

@@ -1,0 +1,171 @@
+// Crop editor: a box with corner handles over the photo, aspect presets, numeric fields, 90° turns.
+// Coordinates are in the photo's own pixels (as the browser shows it, EXIF orientation applied —
+// the engine applies it too before cropping). The output pixels are cut by Python.
+import { button } from "./dom.js";
+
+const $ = (id) => document.getElementById(id);
+const ASPECTS = [["Free", 0], ["Original", -1], ["1:1", 1], ["4:3", 4 / 3], ["3:2", 3 / 2], ["16:9", 16 / 9], ["3:4", 3 / 4], ["9:16", 9 / 16]];
+const MIN = 8;  // smallest box side, in photo pixels
+
+export class CropEditor {
+  constructor() {
+    this.dialog = $("crop-dialog");
+    this.stage = $("crop-stage");
+    this.image = $("crop-image");
+    this.box = $("crop-box");
+    this.inputs = { x: $("crop-x"), y: $("crop-y"), w: $("crop-w"), h: $("crop-h") };
+    this.aspect = 0;
+    this.aspectButtons = ASPECTS.map(([label, ratio]) => {
+      const b = button(label, "seg-button", { "aria-pressed": "false" });
+      b.addEventListener("click", () => this.setAspect(ratio));
+      $("crop-aspects").append(b);
+      return [ratio, b];
+    });
+    for (const [key, input] of Object.entries(this.inputs)) {
+      input.addEventListener("change", () => {
+        const next = { ...this.rect, [key]: Math.round(Number(input.value) || 0) };
+        this.setRect(next, key === "h" ? "h" : "w");
+      });
+    }
+    $("rotate-left").addEventListener("click", () => this.turn(-90));
+    $("rotate-right").addEventListener("click", () => this.turn(90));
+    $("crop-reset").addEventListener("click", () => {
+      this.rotate = 0;
+      this.setAspect(0);
+      this.setRect({ x: 0, y: 0, w: this.width, h: this.height });
+      this.turn(0);
+    });
+    this.box.addEventListener("keydown", (event) => this.key(event));
+    this.stage.addEventListener("pointerdown", (event) => this.pointerDown(event));
+    this.stage.addEventListener("pointermove", (event) => this.pointerMove(event));
+    this.stage.addEventListener("pointerup", () => { this.drag = null; });
+    this.image.addEventListener("load", () => this.draw());
+    window.addEventListener("resize", () => { if (this.dialog.open) this.draw(); });
+  }
+
+  // Rotation is offered only when the engine's recipe has it (the catalogue says so).
+  allowRotation(on) {
+    this.rotationAllowed = on;
+    this.dialog.querySelector(".rotate").hidden = !on;
+  }
+
+  // Resolves with {crop: {x, y, width, height} | null, rotate} or null when cancelled.
+  open(card, current) {
+    this.card = card;
+    this.width = card.thumb.naturalWidth;
+    this.height = card.thumb.naturalHeight;
+    if (!this.width || !this.height) return Promise.resolve(null);  // the browser cannot show this format
+    this.image.src = card.thumbUrl;
+    this.rotate = current?.rotate || 0;
+    const c = current?.crop;
+    this.setAspect(0);
+    this.setRect(c ? { x: c.x, y: c.y, w: c.width, h: c.height } : { x: 0, y: 0, w: this.width, h: this.height });
+    this.turn(0);
+    $("crop-title").textContent = `Crop and rotate: ${card.file.name}`;
+    this.dialog.returnValue = "";
+    this.dialog.showModal();
+    this.draw();
+    return new Promise((resolve) => {
+      this.dialog.addEventListener("close", () => {
+        card.cropButton.focus();
+        if (this.dialog.returnValue !== "apply") return resolve(null);
+        const whole = this.rect.x === 0 && this.rect.y === 0 && this.rect.w === this.width && this.rect.h === this.height;
+        resolve({ crop: whole ? null : { x: this.rect.x, y: this.rect.y, width: this.rect.w, height: this.rect.h },
+          rotate: this.rotate });
+      }, { once: true });
+    });
+  }
+
+  setAspect(ratio) {
+    this.aspect = ratio === -1 ? this.width / this.height : ratio;
+    for (const [r, b] of this.aspectButtons) b.setAttribute("aria-pressed", String(r === ratio));
+    if (this.aspect && this.rect) this.setRect(this.rect, "w");
+  }
+
+  // Clamp to the photo, keep the aspect (driven by the side the user changed), round to pixels.
+  setRect(r, driver = "w") {
+    let { x, y, w, h } = r;
+    w = Math.max(MIN, Math.min(w, this.width));
+    h = Math.max(MIN, Math.min(h, this.height));
+    if (this.aspect) {
+      if (driver === "h") w = h * this.aspect; else h = w / this.aspect;
+      if (w > this.width) { w = this.width; h = w / this.aspect; }
+      if (h > this.height) { h = this.height; w = h * this.aspect; }
+    }
+    w = Math.round(w); h = Math.round(h);
+    x = Math.round(Math.min(Math.max(0, x), this.width - w));
+    y = Math.round(Math.min(Math.max(0, y), this.height - h));
+    this.rect = { x, y, w, h };
+    this.inputs.x.value = x; this.inputs.y.value = y; this.inputs.w.value = w; this.inputs.h.value = h;
+    this.inputs.x.max = this.width; this.inputs.w.max = this.width;
+    this.inputs.y.max = this.height; this.inputs.h.max = this.height;
+    this.draw();
+  }
+
+  turn(degrees) {
+    this.rotate = (((this.rotate + degrees) % 360) + 360) % 360;
+    $("rotate-label").textContent = this.rotate ? `Turned ${this.rotate}° clockwise after cropping` : "Not turned";
+  }
+
+  scale() {
+    return this.image.clientWidth / this.width || 1;
+  }
+
+  draw() {
+    if (!this.rect) return;
+    const s = this.scale();
+    Object.assign(this.box.style, { left: `${this.rect.x * s}px`, top: `${this.rect.y * s}px`,
+      width: `${this.rect.w * s}px`, height: `${this.rect.h * s}px` });
+    this.box.setAttribute("aria-valuetext", `${this.rect.w} × ${this.rect.h} at ${this.rect.x}, ${this.rect.y}`);
+  }
+
+  point(event) {
+    const box = this.image.getBoundingClientRect();
+    const s = this.scale();
+    return { x: (event.clientX - box.left) / s, y: (event.clientY - box.top) / s };
+  }
+
+  pointerDown(event) {
+    if (event.button !== 0) return;
+    event.preventDefault();
+    this.stage.setPointerCapture(event.pointerId);
+    const p = this.point(event);
+    const handle = event.target.dataset?.handle;
+    if (handle) this.drag = { mode: handle, start: p, rect: { ...this.rect } };
+    else if (event.target === this.box) this.drag = { mode: "move", start: p, rect: { ...this.rect } };
+    else this.drag = { mode: "new", start: p, rect: { x: p.x, y: p.y, w: MIN, h: MIN } };
+  }
+
+  pointerMove(event) {
+    if (!this.drag) return;
+    const p = this.point(event);
+    const { mode, start, rect } = this.drag;
+    const dx = p.x - start.x, dy = p.y - start.y;
+    if (mode === "move") return this.setRect({ ...rect, x: rect.x + dx, y: rect.y + dy });
+    if (mode === "new") {
+      return this.setRect({ x: Math.min(start.x, p.x), y: Math.min(start.y, p.y),
+        w: Math.abs(dx), h: Math.abs(dy) }, Math.abs(dx) >= Math.abs(dy) ? "w" : "h");
+    }
+    // A corner handle: the opposite corner stays put.
+    const left = mode.includes("w"), top = mode.includes("n");
+    const right = rect.x + rect.w, bottom = rect.y + rect.h;
+    const x = left ? Math.min(rect.x + dx, right - MIN) : rect.x;
+    const y = top ? Math.min(rect.y + dy, bottom - MIN) : rect.y;
+    let w = left ? right - x : rect.w + dx;
+    let h = top ? bottom - y : rect.h + dy;
+    if (this.aspect) h = w / this.aspect;
+    w = Math.max(MIN, w); h = Math.max(MIN, h);
+    this.setRect({ x: left ? right - w : x, y: top ? bottom - h : y, w, h });
+  }
+
+  key(event) {
+    const step = Math.max(1, Math.round(Math.min(this.width, this.height) / 100));
+    const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+    const delta = moves[event.key];
+    if (!delta) return;
+    event.preventDefault();
+    const r = this.rect;
+    if (event.shiftKey) this.setRect({ ...r, w: r.w + delta[0], h: r.h + delta[1] }, delta[1] ? "h" : "w");
+    else this.setRect({ ...r, x: r.x + delta[0], y: r.y + delta[1] });
+  }
+}

@@ -1,0 +1,138 @@
+// Live watermark preview on the selected photo, drawn on a canvas for responsiveness. It mirrors the
+// geometry of py/imagestudio/ops/watermark.py (same font, sizes as fractions of the short side, margin,
+// nine places or diagonal tiles); the output pixels are still drawn by Python.
+
+const FONT = "DejaVu Sans Bold";   // static/fonts/DejaVuSans-Bold.ttf, the font the engine uses
+const MIN_FONT_PX = 6;
+const TILE_GAP = 1.0;
+const SHARE = {
+  "top-left": [0, 0], top: [0.5, 0], "top-right": [1, 0], left: [0, 0.5], center: [0.5, 0.5], right: [1, 0.5],
+  "bottom-left": [0, 1], bottom: [0.5, 1], "bottom-right": [1, 1],
+};
+const MAX_SIDE = 640;  // preview canvas size in device pixels (longest side)
+
+export class WatermarkPreview {
+  constructor(canvas, caption) {
+    this.canvas = canvas;
+    this.caption = caption;
+    this.photo = null;
+    this.logo = null;
+    this.logoSource = "";
+    document.fonts?.load(`32px "${FONT}"`).then(() => this.draw()).catch(() => {});
+  }
+
+  setPhoto(card) {
+    this.card = card;
+    this.photo = card?.thumb || null;
+    if (this.photo && !this.photo.complete) this.photo.addEventListener("load", () => this.draw(), { once: true });
+    this.draw();
+  }
+
+  setWatermark(wm) {
+    this.wm = wm;
+    if (wm.logo && wm.logo !== this.logoSource) {
+      this.logoSource = wm.logo;
+      const img = new Image();
+      img.onload = () => { this.logo = img; this.draw(); };
+      img.src = wm.logo.startsWith("data:") ? wm.logo : `data:image/png;base64,${wm.logo}`;
+    }
+    if (!wm.logo) { this.logo = null; this.logoSource = ""; }
+    this.draw();
+  }
+
+  draw() {
+    const ctx = this.canvas.getContext("2d");
+    const photo = this.photo;
+    if (!photo || !photo.complete || !photo.naturalWidth) {
+      this.canvas.hidden = true;
+      this.caption.textContent = this.card ? "This photo cannot be shown here; the watermark will still be drawn." : "Add a photo to see the watermark on it.";
+      return;
+    }
+    this.canvas.hidden = false;
+    const scale = Math.min(1, MAX_SIDE / Math.max(photo.naturalWidth, photo.naturalHeight));
+    const w = Math.max(1, Math.round(photo.naturalWidth * scale));
+    const h = Math.max(1, Math.round(photo.naturalHeight * scale));
+    this.canvas.width = w;
+    this.canvas.height = h;
+    ctx.drawImage(photo, 0, 0, w, h);
+    const wm = this.wm;
+    const active = wm && (wm.text.trim() || (wm.logo && this.logo));
+    this.caption.textContent = active ? `Preview on ${this.card.file.name}` : `${this.card.file.name} — no watermark set`;
+    if (!active) return;
+    const stamp = wm.logo ? this.logoStamp(w, h) : this.textStamp(w, h);
+    const tiled = wm.position === "tiled";
+    const rotation = wm.rotation ?? (tiled ? 30 : 0);
+    const rotated = rotatedSize(stamp.width, stamp.height, rotation);
+    ctx.save();
+    ctx.globalAlpha = wm.opacity;
+    const spots = tiled ? tileSpots(w, h, rotated) : [spot(w, h, rotated, wm)];
+    for (const [x, y] of spots) {
+      ctx.save();
+      ctx.translate(x + rotated[0] / 2, y + rotated[1] / 2);
+      ctx.rotate((-rotation * Math.PI) / 180);  // Pillow rotates counter-clockwise
+      ctx.drawImage(stamp, -stamp.width / 2, -stamp.height / 2);
+      ctx.restore();
+    }
+    ctx.restore();
+  }
+
+  textStamp(w, h) {
+    const wm = this.wm;
+    const short = Math.min(w, h);
+    let px = Math.max(MIN_FONT_PX, Math.round(wm.font_size * short));
+    const room = Math.max(1, w - 2 * Math.round(wm.margin * short));
+    const c = document.createElement("canvas");
+    const ctx = c.getContext("2d");
+    const lines = wm.text.split("\n");
+    const measure = () => {
+      ctx.font = `${px}px "${FONT}", sans-serif`;
+      return Math.max(...lines.map((l) => ctx.measureText(l).width));
+    };
+    let width = measure();
+    if (width > room && px > MIN_FONT_PX) {
+      px = Math.max(MIN_FONT_PX, Math.floor((px * room) / width));
+      width = measure();
+    }
+    const lineHeight = Math.round(px * 1.16);
+    c.width = Math.max(1, Math.ceil(width));
+    c.height = Math.max(1, lineHeight * lines.length);
+    ctx.font = `${px}px "${FONT}", sans-serif`;
+    ctx.fillStyle = wm.color;
+    ctx.textBaseline = "top";
+    lines.forEach((line, i) => ctx.fillText(line, 0, i * lineHeight));
+    return c;
+  }
+
+  logoStamp(w, h) {
+    const longest = Math.max(1, Math.round(this.wm.logo_scale * Math.min(w, h)));
+    const s = longest / Math.max(this.logo.naturalWidth, this.logo.naturalHeight);
+    const c = document.createElement("canvas");
+    c.width = Math.max(1, Math.round(this.logo.naturalWidth * s));
+    c.height = Math.max(1, Math.round(this.logo.naturalHeight * s));
+    c.getContext("2d").drawImage(this.logo, 0, 0, c.width, c.height);
+    return c;
+  }
+}
+
+function rotatedSize(w, h, degrees) {
+  const r = (degrees * Math.PI) / 180;
+  return [Math.abs(w * Math.cos(r)) + Math.abs(h * Math.sin(r)), Math.abs(w * Math.sin(r)) + Math.abs(h * Math.cos(r))];
+}
+
+function spot(w, h, [sw, sh], wm) {
+  const margin = Math.round(wm.margin * Math.min(w, h));
+  const [fx, fy] = SHARE[wm.position];
+  return [margin + (w - 2 * margin - sw) * fx, margin + (h - 2 * margin - sh) * fy];
+}
+
+function tileSpots(w, h, [sw, sh]) {
+  const stepX = Math.max(1, Math.round(sw * (1 + TILE_GAP)));
+  const stepY = Math.max(1, Math.round(sh * (1 + TILE_GAP)));
+  const spots = [];
+  let row = 0;
+  for (let y = -Math.floor(sh / 2); y < h; y += stepY, row += 1) {
+    const offset = Math.floor(stepX / 2) * (row % 2);
+    for (let x = -sw + offset; x < w; x += stepX) spots.push([x, y]);
+  }
+  return spots;
+}
