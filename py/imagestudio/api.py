@@ -31,7 +31,7 @@ def inspect(data: bytes, name: str = "", options: dict | None = None) -> dict:
     fmt = sniff(data, name)
     container = CONTAINERS.get(fmt.name)
     if container is None:
-        raise EngineError(f"{name or 'this file'}: {fmt.name.upper()} inspection is not available yet")
+        raise UnsupportedFormat(f"{name or 'this file'}: {fmt.name.upper()} inspection is not supported yet")
     return {"ok": True, "data": None, "mime": fmt.mime, "name": name,
             "report": _report(fmt, container.inspect(data, name))}
 

@@ -57,4 +57,5 @@ def summarize(findings) -> dict:
         "camera": " ".join(v for v in (first.get("make"), first.get("model")) if v) or None,
         "captured": first.get("datetime_original") or first.get("datetime_digitized") or first.get("datetime"),
         "count": len(findings),
+        "kinds": {kind: n for kind in KINDS if (n := sum(f.kind == kind for f in findings))},
     }

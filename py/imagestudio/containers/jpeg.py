@@ -60,8 +60,22 @@ def _scan_end(data: bytes, start: int) -> int | None:
     return found.start() if found else None
 
 
+# inspect, clean and notes of one file each need the same parse: keep the last one (bytes are immutable,
+# and the identity check means a different object is never mistaken for it).
+_last_parse: list = [None, None]
+
+
 def parse(data: bytes, name: str = "") -> Parsed:
     """Split a JPEG into segments up to EOI."""
+    if type(data) is bytes and _last_parse[0] is data:
+        return _last_parse[1]
+    parsed = _parse(data, name)
+    if type(data) is bytes:
+        _last_parse[:] = [data, parsed]
+    return parsed
+
+
+def _parse(data: bytes, name: str) -> Parsed:
     label = name or "this file"
     if data[:2] != b"\xff\xd8":
         raise CorruptImage(f"{label}: JPEG does not start with a start-of-image marker")
@@ -169,7 +183,7 @@ def _trailing(rest: bytes) -> list[Finding]:
         count = rest.count(b"\xff\xd8\xff")
         findings.append(Finding("hidden", "extra_image", "Hidden picture(s) after the image (preview, depth map, "
                                 "second view or gain map)", f"{count} embedded JPEG(s), {len(rest)} bytes",
-                                "after JPEG end-of-image"))
+                                "after JPEG end-of-image", jpeg_preview(rest[first:])))
     if re.search(rb"ftyp(mp4|isom|qt  |heic|mif1)", rest[:1 << 20]):
         findings.append(Finding("hidden", "motion_video", "Video clip (motion photo)", f"{len(rest)} bytes",
                                 "after JPEG end-of-image"))
@@ -248,9 +262,8 @@ def clean(data: bytes, policy, name: str = "") -> bytes:
                            "begin, so there is no picture to keep")
     view = memoryview(data)
     out = [b for b in (_kept_segment(s, view, policy) for s in parsed.segments) if b is not None]
-    exif_findings = [f for s in parsed.segments if s.marker == APP1 and s.payload.startswith(EXIF_ID)
-                     for f in exif_reader.read(s.payload)]
-    body = kept.minimal_exif(exif_findings, policy)
+    first_exif = next((s.payload for s in parsed.segments if s.marker == APP1 and s.payload.startswith(EXIF_ID)), b"")
+    body = kept.minimal_exif_from(first_exif, policy)
     if body:
         segment = EXIF_ID + body
         # EXIF goes right after SOI and a JFIF APP0, where every reader looks for it.
