@@ -14,6 +14,9 @@ from .errors import BadOptions, EngineError, StillDirty, UnsupportedFormat
 from .policy import CleanPolicy
 from .report import sort_findings, summarize
 from .sniff import sniff
+from .batch import zip_op
+from .process import process
+from .recipe import presets_op
 
 
 def output_name(name: str, suffix: str, extension: str) -> str:
@@ -76,6 +79,9 @@ def clean(data: bytes, name: str = "", options: dict | None = None) -> dict:
 OPERATIONS = {
     "inspect": inspect,
     "clean": clean,
+    "process": process,      # recipe: crop, resize, watermark, re-encode (process.py)
+    "zip": zip_op,           # many results -> one ZIP (batch.py)
+    "presets": presets_op,   # recipe defaults, presets and choices for the page (recipe.py)
 }
 
 

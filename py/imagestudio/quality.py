@@ -36,6 +36,8 @@ _SUM_EXPR = " + ".join(f"t{i} * {w!r}" for i, w in enumerate(WEIGHTS))
 
 def luma(image: Image.Image) -> Image.Image:
     """8-bit luma (ITU-R 601, as JPEG uses), with transparency composited on white."""
+    if image.mode == "YCbCr":
+        return image.getchannel(0)
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
@@ -84,17 +86,21 @@ def mean(image: Image.Image) -> float:
     return image.resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))
 
 
-def ssim_prepared(x: Image.Image, y: Image.Image) -> float:
-    """SSIM of two same-size float images (already from `prepare`)."""
+def _stats(image: Image.Image) -> tuple:
+    """(local mean, local mean of squares) of one picture."""
+    return _blur(image), _blur(ImageMath.eval("a*a", a=image))
+
+
+def ssim_prepared(x: Image.Image, y: Image.Image, x_stats: tuple | None = None) -> float:
+    """SSIM of two same-size float images (already from `prepare`); x_stats caches _stats(x)."""
     if x.size != y.size:
         raise ValueError(f"SSIM needs equal sizes, got {x.size} and {y.size}")
     if min(x.size) <= 2 * RADIUS:
-        # Too small for an 11x11 window: fall back to one global window.
+        # Too small for an 11x11 window: one window over the whole picture.
         return _ssim_map_mean(*(_global(im) for im in (x, y, ImageMath.eval("a*a", a=x),
                                                         ImageMath.eval("a*a", a=y), ImageMath.eval("a*b", a=x, b=y))))
-    mx, my = _blur(x), _blur(y)
-    xx = _blur(ImageMath.eval("a*a", a=x))
-    yy = _blur(ImageMath.eval("a*a", a=y))
+    mx, xx = x_stats or _stats(x)
+    my, yy = _stats(y)
     xy = _blur(ImageMath.eval("a*b", a=x, b=y))
     return _ssim_map_mean(mx, my, xx, yy, xy)
 
@@ -118,13 +124,14 @@ def ssim(reference: Image.Image, candidate: Image.Image) -> float:
 
 
 class Reference:
-    """The source prepared once, for many candidates (auto quality compares 5-8 encodings to it)."""
+    """The source prepared once, for many candidates (auto quality compares several encodings to it)."""
 
     def __init__(self, image: Image.Image):
         self.size = image.size
         self.prepared = prepare(image)
+        self.stats = _stats(self.prepared) if min(self.prepared.size) > 2 * RADIUS else None
 
     def ssim(self, candidate: Image.Image) -> float:
         if candidate.size != self.size:
             raise ValueError(f"SSIM needs equal sizes, got {self.size} and {candidate.size}")
-        return ssim_prepared(self.prepared, prepare(candidate))
+        return ssim_prepared(self.prepared, prepare(candidate), self.stats)

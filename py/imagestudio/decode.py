@@ -1,0 +1,181 @@
+"""Open a picture safely: size guard before any pixel is allocated, orientation baked in, frames kept.
+
+Speed paths for JPEG (measured in notes of process.py's report and the README of issue 4):
+- Image.draft(): libjpeg decodes straight at 1/2, 1/4 or 1/8 scale. Used only when the picture that
+  draft returns is still at least DRAFT_GAP times the target, so the final resampling stays a real
+  high-quality downscale (Pillow's thumbnail() does the same with reducing_gap=2).
+- fast decode: when the picture will be downscaled anyway, libjpeg's "draft" flags (no fancy chroma
+  upsampling, fast integer IDCT) halve the decode time in the browser; the downscale hides the difference.
+- YCbCr: when the output is JPEG and nothing is drawn on the pixels, decoding to YCbCr and saving from
+  YCbCr skips two colour conversions (libjpeg in wasm has no SIMD for them).
+"""
+
+import io
+import warnings
+from dataclasses import dataclass, field
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .errors import CorruptImage, TooLarge, UnsupportedFormat
+from .sniff import sniff
+
+MAX_PIXELS = 100_000_000            # one picture (about 300 MB as RGB)
+MAX_ANIMATION_PIXELS = 100_000_000  # frames x width x height, all frames are held in memory
+MAX_FRAMES = 2000
+DRAFT_GAP = 2.0                     # draft only to a size >= DRAFT_GAP x target (see module doc)
+FAST_DECODE_BELOW = 0.75            # libjpeg fast flags when the output is at most this fraction of the source
+
+# Pillow modes the operations work in; everything else is converted on decode.
+_WORKING_MODES = {"RGB", "RGBA", "L", "LA", "YCbCr"}
+# ICC header data colour space -> the working modes it describes.
+ICC_SPACES = {b"RGB ": {"RGB", "RGBA", "YCbCr", "P"}, b"GRAY": {"L", "LA"}}
+
+
+@dataclass
+class Decoded:
+    format: object                  # sniff.Format of the input
+    frames: list                    # upright PIL images, one per frame
+    durations: list = field(default_factory=list)  # ms per frame (animations)
+    loop: int | None = None
+    icc: bytes | None = None
+    orientation: int = 1
+    source_size: tuple = (0, 0)     # upright size before any draft scaling
+    draft_scale: int = 1            # 2, 4, 8 when libjpeg decoded at reduced size
+    fast_decode: bool = False
+    notes: list = field(default_factory=list)
+
+    @property
+    def animated(self) -> bool:
+        return len(self.frames) > 1
+
+    @property
+    def size(self) -> tuple:
+        return self.frames[0].size
+
+
+def _label(name: str) -> str:
+    return name or "this file"
+
+
+def check_size(width: int, height: int, frames: int, name: str = ""):
+    """Raise TooLarge before decoding a picture (or animation) too big to hold in memory."""
+    pixels = width * height
+    if pixels > MAX_PIXELS:
+        raise TooLarge(f"{_label(name)}: {width}x{height} is {pixels / 1e6:.1f} megapixels, "
+                       f"over the limit of {MAX_PIXELS / 1e6:.0f} megapixels; nothing was produced")
+    if frames > MAX_FRAMES:
+        raise TooLarge(f"{_label(name)}: the animation has {frames} frames, over the limit of {MAX_FRAMES}")
+    if pixels * frames > MAX_ANIMATION_PIXELS:
+        raise TooLarge(f"{_label(name)}: {frames} frames of {width}x{height} are {pixels * frames / 1e6:.1f} "
+                       f"megapixels in all, over the limit of {MAX_ANIMATION_PIXELS / 1e6:.0f} megapixels")
+
+
+def orientation_of(image: Image.Image) -> int:
+    value = image.getexif().get(0x0112, 1)
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+def upright_size(size: tuple, orientation: int) -> tuple:
+    return (size[1], size[0]) if orientation in (5, 6, 7, 8) else size
+
+
+def to_working_mode(image: Image.Image) -> Image.Image:
+    """Convert exotic modes (P, CMYK, 16-bit, 1 ...) to RGB/RGBA/L/LA without losing transparency."""
+    mode = image.mode
+    if mode in _WORKING_MODES:
+        return image
+    if mode in ("P", "PA"):
+        has_alpha = mode == "PA" or "transparency" in image.info
+        return image.convert("RGBA" if has_alpha else "RGB")
+    if mode.startswith("I;16") or mode == "I":
+        # Pillow clips 16-bit values when converting to 8-bit; scale them down instead.
+        wide = image if mode == "I" else image.convert("I")
+        scale = 1 / 257 if wide.getextrema()[1] > 255 else 1
+        return wide.point(lambda v: v * scale).convert("L")
+    if mode == "F":
+        scale = 255 if image.getextrema()[1] <= 1 else 1
+        return image.point(lambda v: v * scale).convert("L")
+    if mode == "1":
+        return image.convert("L")
+    if mode in ("RGBa", "RGBX"):
+        return image.convert("RGBA" if mode == "RGBa" else "RGB")
+    if mode == "La":
+        return image.convert("LA")
+    return image.convert("RGB")  # CMYK, LAB, HSV, ...
+
+
+def _open(data: bytes, name: str) -> Image.Image:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            return Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError as err:
+        raise TooLarge(f"{_label(name)}: {err}; nothing was produced") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as err:
+        raise CorruptImage(f"{_label(name)}: the picture cannot be read ({err})") from None
+
+
+def decode(data: bytes, name: str = "", target_ratio=None, want_ycbcr: bool = False) -> Decoded:
+    """Decode every frame upright.
+
+    target_ratio(upright_size) -> float | None: how much the picture will be scaled (output/source side),
+    known before decoding from the header; lets JPEG decode at reduced size. want_ycbcr: the caller can
+    work in YCbCr (JPEG out, nothing drawn).
+    """
+    fmt = sniff(data, name)
+    if not fmt.supported:
+        raise UnsupportedFormat(f"{_label(name)}: {fmt.name.upper()} cannot be decoded here")
+    image = _open(data, name)
+    frames_total = getattr(image, "n_frames", 1)
+    check_size(image.width, image.height, frames_total, name)
+    orientation = orientation_of(image)
+    source_size = upright_size(image.size, orientation)
+    icc = image.info.get("icc_profile") or None
+    result = Decoded(format=fmt, frames=[], icc=icc, orientation=orientation, source_size=source_size,
+                     loop=image.info.get("loop"))
+    try:
+        if frames_total > 1:
+            _decode_frames(image, result)
+        else:
+            ratio = target_ratio(source_size) if target_ratio else None
+            if image.format == "JPEG" and ratio is not None and ratio < 1:
+                _jpeg_speedups(image, ratio, want_ycbcr, result)
+            image.load()
+            frame = to_working_mode(image)
+            if frame is image:
+                ImageOps.exif_transpose(frame, in_place=True)
+            else:
+                frame = ImageOps.exif_transpose(frame)
+            result.frames = [frame]
+    except (OSError, SyntaxError, ValueError) as err:
+        raise CorruptImage(f"{_label(name)}: the picture data is damaged ({err})") from None
+    for frame in result.frames:
+        frame.info.clear()  # nothing read from the file may ride along into the output
+    return result
+
+
+def _jpeg_speedups(image, ratio: float, want_ycbcr: bool, result: Decoded):
+    mode = "YCbCr" if want_ycbcr and image.mode == "RGB" else None
+    wanted = (max(1, int(image.width * ratio * DRAFT_GAP)), max(1, int(image.height * ratio * DRAFT_GAP)))
+    if mode or ratio * DRAFT_GAP <= 0.5:
+        image.draft(mode, wanted if ratio * DRAFT_GAP <= 0.5 else None)
+    if ratio <= FAST_DECODE_BELOW and isinstance(image.decoderconfig, tuple) and len(image.decoderconfig) == 2:
+        # Pillow's JPEG decoder takes (scale, draft flag); the flag turns off fancy upsampling and
+        # selects the fast IDCT. Not reachable through a public argument in Pillow 10.2.
+        image.decoderconfig = (image.decoderconfig[0], 1)
+        result.fast_decode = True
+    elif not image.decoderconfig:
+        image.decoderconfig = (1, 0)
+    result.draft_scale = image.decoderconfig[0] if image.decoderconfig else 1
+
+
+def _decode_frames(image, result: Decoded):
+    durations = []
+    frames = []
+    for index in range(image.n_frames):
+        image.seek(index)
+        frame = image.convert("RGBA")
+        frames.append(ImageOps.exif_transpose(frame) if result.orientation != 1 else frame)
+        durations.append(int(image.info.get("duration", 100) or 100))
+    result.frames = frames
+    result.durations = durations

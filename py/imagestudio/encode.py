@@ -1,0 +1,134 @@
+"""Write pixels to JPEG, PNG, WebP (or GIF for animations kept as GIF) with no metadata but an ICC profile.
+
+Images reaching here carry an empty .info (decode.py clears it): Pillow's savers would otherwise copy
+comments, EXIF or XMP from it. The only metadata written is the ICC profile the caller passes.
+"""
+
+import io
+from dataclasses import dataclass
+
+from PIL import Image
+
+from .decode import ICC_SPACES
+from .recipe import DEFAULT_QUALITY, Encode
+
+# output format -> (Pillow format, mime, extension, keeps alpha, lossy)
+WRITERS = {
+    "jpeg": ("JPEG", "image/jpeg", "jpg", False, True),
+    "png": ("PNG", "image/png", "png", True, False),
+    "webp": ("WEBP", "image/webp", "webp", True, True),
+    "gif": ("GIF", "image/gif", "gif", True, False),
+}
+# input format -> output format for encode.format = "keep"
+KEEP_AS = {"jpeg": "jpeg", "png": "png", "webp": "webp", "gif": "gif", "bmp": "png", "tiff": "png"}
+WEBP_METHOD = 4          # libwebp effort 0-6; 4 is its default (and Squoosh's)
+PNG_COMPRESS_LEVEL = 9   # zlib level; PNG output is for graphics, worth the time
+
+
+@dataclass(frozen=True)
+class Settings:
+    """One concrete encoding: the recipe's encode section with the quality decided."""
+    format: str
+    quality: int = DEFAULT_QUALITY
+    progressive: bool = False
+    subsampling: str = "4:2:0"
+    optimize: bool = True
+    lossless: bool = False
+    colors: int | None = None
+    dither: bool = True
+    background: str = "#ffffff"
+
+    @classmethod
+    def from_recipe(cls, enc: Encode, output_format: str, quality: int | None = None) -> "Settings":
+        return cls(format=output_format, quality=quality or enc.quality or DEFAULT_QUALITY,
+                   progressive=enc.progressive, subsampling=enc.subsampling, optimize=enc.optimize,
+                   lossless=enc.lossless, colors=enc.colors, dither=enc.dither, background=enc.background)
+
+    @property
+    def lossy(self) -> bool:
+        return WRITERS[self.format][4] and not (self.format == "webp" and self.lossless)
+
+
+def output_format(input_format: str, enc: Encode) -> str:
+    return KEEP_AS.get(input_format, "png") if enc.format == "keep" else enc.format
+
+
+def icc_for(icc: bytes | None, mode: str) -> bytes | None:
+    """The ICC profile only when it describes the pixels written (a CMYK profile on RGB would be wrong)."""
+    if not icc or len(icc) < 20:
+        return None
+    return icc if mode in ICC_SPACES.get(icc[16:20], ()) else None
+
+
+def flatten(image: Image.Image, background: str) -> Image.Image:
+    """Composite transparency onto an opaque colour (for JPEG)."""
+    if image.mode not in ("RGBA", "LA"):
+        return image
+    rgba = image.convert("RGBA")
+    color = tuple(int(background[i:i + 2], 16) for i in (1, 3, 5))
+    base = Image.new("RGB", image.size, color)
+    base.paste(rgba, (0, 0), rgba.getchannel("A"))
+    return base if image.mode == "RGBA" else base.convert("L")
+
+
+def prepare(image: Image.Image, settings: Settings) -> Image.Image:
+    """Convert a working-mode image into what the writer accepts."""
+    keeps_alpha = WRITERS[settings.format][3]
+    if not keeps_alpha:
+        image = flatten(image, settings.background)
+        return image if image.mode in ("RGB", "L", "YCbCr") else image.convert("RGB")
+    if image.mode == "YCbCr":
+        image = image.convert("RGB")
+    if settings.format == "png":
+        return _png_pixels(image, settings)
+    if settings.format == "webp" and image.mode in ("L", "LA"):
+        return image.convert("RGBA" if image.mode == "LA" else "RGB")
+    return image
+
+
+def _png_pixels(image: Image.Image, settings: Settings) -> Image.Image:
+    """Lossless reductions first (drop an opaque alpha, palette when <= 256 colours), then the lossy palette."""
+    if image.mode in ("RGBA", "LA") and image.getchannel("A").getextrema()[0] == 255:
+        image = image.convert(image.mode[:-1])
+    if settings.colors:
+        if image.mode in ("RGBA", "LA"):
+            # Pillow quantizes RGBA only with FASTOCTREE and without dithering.
+            return image.convert("RGBA").quantize(settings.colors, Image.Quantize.FASTOCTREE)
+        rgb = image.convert("RGB")
+        palette = rgb.quantize(settings.colors, Image.Quantize.MEDIANCUT)
+        if settings.dither:
+            return rgb.quantize(palette=palette, dither=Image.Dither.FLOYDSTEINBERG)
+        return palette
+    if image.mode in ("RGB", "RGBA") and image.getcolors(256) is not None:
+        # At most 256 colours: a palette is lossless when the quantizer kept every colour (check it).
+        method = Image.Quantize.FASTOCTREE if image.mode == "RGBA" else Image.Quantize.MEDIANCUT
+        paletted = image.quantize(256, method, dither=Image.Dither.NONE)
+        if paletted.convert(image.mode).tobytes() == image.tobytes():
+            return paletted
+    return image
+
+
+def save(frames: list, settings: Settings, icc: bytes | None = None, durations=None, loop=None) -> bytes:
+    """Encode one picture or an animation; returns the file bytes."""
+    pillow_format = WRITERS[settings.format][0]
+    pictures = [prepare(frame, settings) for frame in frames]
+    first = pictures[0]
+    options = {}
+    profile = icc_for(icc, first.mode if first.mode != "P" else "RGB")
+    if profile:
+        options["icc_profile"] = profile
+    if settings.format == "jpeg":
+        options.update(quality=settings.quality, optimize=settings.optimize, progressive=settings.progressive,
+                       subsampling=settings.subsampling)
+    elif settings.format == "webp":
+        options.update(quality=settings.quality, method=WEBP_METHOD, lossless=settings.lossless)
+    elif settings.format == "png":
+        options.update(optimize=False, compress_level=PNG_COMPRESS_LEVEL)
+    if len(pictures) > 1:
+        options.update(save_all=True, append_images=pictures[1:], duration=list(durations or []),
+                       loop=0 if loop is None else loop)
+        if settings.format == "gif":
+            options.update(disposal=2)
+    buffer = io.BytesIO()
+    first.save(buffer, pillow_format, **options)
+    return buffer.getvalue()

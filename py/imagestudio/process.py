@@ -1,0 +1,176 @@
+"""The "process" operation: one recipe applied to one file.
+
+decode -> orient -> crop -> resize -> watermark -> encode -> metadata policy -> verify.
+A recipe with no pixel step and default encoding goes to the lossless api.clean instead. A re-encoded
+file carries no metadata but the ICC profile (when the policy keeps it and it matches the pixels); the
+orientation is baked into the pixels, so no Orientation tag is needed. Every output passes
+api.verify_clean.
+"""
+
+import time
+from dataclasses import asdict
+
+from . import encode
+from .decode import decode
+from .errors import BadOptions, EngineError
+from .ops import compress, crop, resize, watermark
+from .recipe import Recipe
+from .report import sort_findings, summarize
+from .sniff import sniff
+
+
+def _label(name):
+    return name or "this file"
+
+
+def _api():
+    from . import api  # imported late: api imports this module to register the operation
+    return api
+
+
+def process(data: bytes, name: str = "", options: dict | None = None) -> dict:
+    try:
+        recipe = Recipe.from_dict(options)
+    except BadOptions as err:
+        raise BadOptions(f"{_label(name)}: {err.message}") from None
+    fmt = sniff(data, name)
+    if not recipe.reencodes:
+        result = _api().clean(data, name, {"policy": asdict(recipe.policy)})
+        result["report"]["operations"] = [{"step": "clean", "detail": "metadata removed losslessly"}]
+        return result
+    return _reencode(data, name, recipe, fmt)
+
+
+def _inspect(data, name):
+    try:
+        return _api().inspect(data, name)["report"]["findings"]
+    except EngineError:
+        return None
+
+
+def _reencode(data: bytes, name: str, recipe: Recipe, fmt) -> dict:
+    clock = {"start": time.perf_counter()}
+    out_fmt = encode.output_format(fmt.name, recipe.encode)
+    findings = _inspect(data, name)
+    logo = watermark.load_logo(recipe.watermark.logo, name) if recipe.watermark.logo else None
+
+    def ratio(upright):
+        if recipe.crop.box is not None:
+            return None  # an explicit box is in full-size pixels: decode at full size
+        return resize.scale_ratio(crop.cropped_size(upright, recipe.crop, name), recipe.resize)
+
+    decoded = decode(data, name, ratio, want_ycbcr=out_fmt == "jpeg" and not recipe.watermark.active)
+    clock["decode"] = time.perf_counter()
+    steps = []
+    if decoded.orientation != 1:
+        steps.append({"step": "orient", "detail": f"EXIF orientation {decoded.orientation} baked into the pixels"})
+    frames = decoded.frames
+    if recipe.crop.active:
+        frames = [crop.apply(f, recipe.crop, name) for f in frames]
+        what = recipe.crop.aspect if recipe.crop.box is None else f"box {list(recipe.crop.box)}"
+        steps.append({"step": "crop", "detail": f"{what} -> {_size(frames[0], decoded.draft_scale)}"})
+    planned = crop.cropped_size(decoded.source_size, recipe.crop, name)
+    if recipe.resize.active:
+        before = frames[0].size
+        chroma_420 = out_fmt == "jpeg" and recipe.encode.subsampling == "4:2:0"
+        frames = [resize.apply(f, recipe.resize, planned, chroma_420) for f in frames]
+        if frames[0].size != before or decoded.draft_scale > 1:
+            how = ", ".join(["lanczos"] + [f"JPEG decoded at 1/{decoded.draft_scale}"] * (decoded.draft_scale > 1)
+                            + ["luma-first YCbCr"] * (chroma_420 and decoded.frames[0].mode == "YCbCr"))
+            steps.append({"step": "resize", "detail": f"{planned[0]}x{planned[1]} -> "
+                                                      f"{frames[0].width}x{frames[0].height} ({how})"})
+        else:
+            steps.append({"step": "resize", "detail": "already within the requested size (no upscaling)"})
+    if recipe.watermark.active:
+        stamp = watermark.build(frames[0].size, recipe.watermark, logo)
+        frames = [watermark.apply(f, recipe.watermark, stamp) for f in frames]
+        kind = "logo" if logo is not None else "text"
+        steps.append({"step": "watermark", "detail": f"{kind}, {recipe.watermark.position}"})
+    clock["pixels"] = time.perf_counter()
+
+    icc = decoded.icc if recipe.policy.keep_icc else None
+    outcome = compress.compress(frames, recipe.encode, out_fmt, icc, decoded.durations, decoded.loop, name)
+    clock["encode"] = time.perf_counter()
+    settings = outcome.settings
+    steps.append({"step": "encode", "detail": _encode_detail(settings, decoded.animated)})
+    output = outcome.data
+    kept = _verify(output, recipe, name)
+
+    icc_written = encode.icc_for(icc, encode.prepare(outcome.frames[0], settings).mode) is not None \
+        if icc else False
+    removed = [f for f in (findings or []) if not (f["key"] == "icc_profile" and icc_written)]
+    notes = list(decoded.notes) + outcome.notes
+    if findings is None:
+        notes.append(f"the list of removed metadata is not available for {fmt.name.upper()} yet; "
+                     "the re-encoded file holds none")
+    if decoded.icc and not icc_written and recipe.policy.keep_icc:
+        notes.append("the colour profile was dropped: it does not describe the output pixels")
+    width, height = outcome.frames[0].size
+    suffix = _suffix(recipe, steps, settings, width, height)
+    return {
+        "ok": True, "data": output, "mime": encode.WRITERS[out_fmt][1],
+        "name": _api().output_name(name, suffix, encode.WRITERS[out_fmt][2]),
+        "report": {
+            "format": out_fmt, "input_format": fmt.name, "operations": steps,
+            "width": width, "height": height, "frames": len(outcome.frames),
+            "source_width": decoded.source_size[0], "source_height": decoded.source_size[1],
+            "quality": settings.quality if settings.lossy else None, "lossless": False,
+            "ssim": None if outcome.ssim is None else round(outcome.ssim, 4), "encode_tries": outcome.tries,
+            "bytes_in": len(data), "bytes_out": len(output),
+            "findings": findings or [], "summary": summarize([]) if findings is None else _summary(findings),
+            "removed": sort_dicts(removed), "kept": kept, "notes": notes,
+            "speed": {"draft_scale": decoded.draft_scale, "fast_decode": decoded.fast_decode,
+                      "decode_ms": _ms(clock, "start", "decode"), "pixels_ms": _ms(clock, "decode", "pixels"),
+                      "encode_ms": _ms(clock, "pixels", "encode")},
+        },
+    }
+
+
+def _ms(clock, a, b):
+    return round((clock[b] - clock[a]) * 1000, 1)
+
+
+def _size(frame, scale):
+    return f"{frame.width * scale}x{frame.height * scale}" if scale > 1 else f"{frame.width}x{frame.height}"
+
+
+def _encode_detail(settings, animated) -> str:
+    kind = settings.format.upper()
+    if settings.lossy:
+        kind += f" quality {settings.quality}"
+    elif settings.format == "png" and settings.colors:
+        kind += f" {settings.colors}-colour palette" + (" dithered" if settings.dither else "")
+    elif settings.format == "webp":
+        kind += " lossless"
+    return kind + (" (animation)" if animated else "")
+
+
+def _suffix(recipe, steps, settings, width, height) -> str:
+    parts = []
+    names = [s["step"] for s in steps]
+    if "crop" in names:
+        parts.append(recipe.crop.aspect.replace(":", "x") if recipe.crop.box is None else "crop")
+    if "resize" in names:
+        parts.append(f"{max(width, height)}px")
+    if "watermark" in names:
+        parts.append("wm")
+    if not parts:
+        parts.append(f"q{settings.quality}" if settings.lossy and recipe.encode.active else
+                     ("optimized" if recipe.encode.active else "clean"))
+    return "-".join(parts)
+
+
+def _summary(findings):
+    from .report import Finding
+    return summarize([Finding(**f) for f in findings])
+
+
+def sort_dicts(findings):
+    from .report import KINDS
+    return sorted(findings, key=lambda f: KINDS.index(f["kind"]) if f["kind"] in KINDS else len(KINDS))
+
+
+def _verify(output: bytes, recipe: Recipe, name: str) -> list:
+    """The findings the policy lets stay; raises StillDirty (and nothing is returned) on a leak."""
+    kept = _api().verify_clean(output, recipe.policy, name)
+    return [f.to_dict() for f in sort_findings(kept)]

@@ -1,0 +1,292 @@
+"""A recipe: what to do to every file, as plain data the page and the command line share.
+
+JSON shape (every section and key optional; defaults below):
+    {"crop": {...}, "resize": {...}, "watermark": {...}, "encode": {...}, "policy": {...}}
+Steps run in this order: decode -> orient -> crop -> resize -> watermark -> encode -> metadata policy.
+A section left at its defaults does nothing; a recipe with every pixel section at its defaults and
+`encode` at its defaults only removes metadata, losslessly.
+"""
+
+import re
+from dataclasses import asdict, dataclass, field, fields
+
+from .errors import BadOptions
+from .policy import CleanPolicy
+
+# --- choices, as data (the page builds its menus from these through the "presets" operation) -------------
+
+ASPECTS = {"free": None, "1:1": (1, 1), "4:3": (4, 3), "3:2": (3, 2), "16:9": (16, 9), "9:16": (9, 16),
+           "3:4": (3, 4), "2:3": (2, 3)}
+ANCHORS = ("top-left", "top", "top-right", "left", "center", "right", "bottom-left", "bottom", "bottom-right")
+POSITIONS = ANCHORS + ("tiled",)
+FITS = ("contain", "cover", "stretch")
+FORMATS = ("keep", "jpeg", "png", "webp")
+SUBSAMPLING = ("4:4:4", "4:2:2", "4:2:0")
+# Auto quality: the lowest quality whose SSIM (quality.py: luma, full resolution) stays at or above the level.
+# Calibrated on the corpus photos at <= 2048 px: 0.985 lands on q85-95, 0.97 on q60-85, 0.95 on q30-60;
+# 0.90 went below q30 on most photos, visibly blocky.
+AUTO_QUALITY = {"off": None, "visually_lossless": 0.985, "balanced": 0.97, "small": 0.95}
+DEFAULT_QUALITY = 80          # used when a lossy re-encode has no quality set
+MAX_EDGE = 30000              # largest output side accepted in a recipe (decode.py guards the pixel count)
+_ASPECT_RE = re.compile(r"^([1-9]\d{0,3}):([1-9]\d{0,3})$")
+_COLOR_RE = re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+
+
+# --- small validators: each names the field it rejects ---------------------------------------------------
+
+def _fail(where: str, why: str):
+    raise BadOptions(f"{where} {why}")
+
+
+def _check_bool(where, value):
+    if not isinstance(value, bool):
+        _fail(where, f"must be true or false, not {value!r}")
+
+
+def _check_int(where, value, low, high, optional=False):
+    if value is None and optional:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        _fail(where, f"must be a whole number from {low} to {high}, not {value!r}")
+
+
+def _check_number(where, value, low, high, optional=False):
+    if value is None and optional:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        _fail(where, f"must be a number from {low} to {high}, not {value!r}")
+
+
+def _check_choice(where, value, choices):
+    if value not in choices:
+        _fail(where, f"must be one of {', '.join(choices)}; got {value!r}")
+
+
+def normalize_color(where: str, value) -> str:
+    """'#abc', 'abc', '#aabbcc' -> '#aabbcc'."""
+    match = _COLOR_RE.match(value) if isinstance(value, str) else None
+    if not match:
+        _fail(where, f"must be a colour like #ffffff, not {value!r}")
+    digits = match.group(1).lower()
+    if len(digits) == 3:
+        digits = "".join(c * 2 for c in digits)
+    return "#" + digits
+
+
+def parse_aspect(value: str):
+    """'16:9' -> (16, 9); 'free' -> None. Any W:H of whole numbers is accepted, not only the menu."""
+    if value in ASPECTS:
+        return ASPECTS[value]
+    match = _ASPECT_RE.match(value) if isinstance(value, str) else None
+    if not match:
+        return False
+    return int(match.group(1)), int(match.group(2))
+
+
+# --- sections ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Crop:
+    aspect: str = "free"          # "free" or W:H such as "16:9"; the largest such box fits inside the picture
+    anchor: str = "center"        # where that box sits
+    box: tuple | None = None      # [left, top, right, bottom] in pixels of the upright (oriented) source
+
+    def __post_init__(self):
+        if parse_aspect(self.aspect) is False:
+            _fail("crop.aspect", f"must be free or W:H such as 16:9, not {self.aspect!r}")
+        _check_choice("crop.anchor", self.anchor, ANCHORS)
+        if self.box is not None:
+            box = self.box
+            if (not isinstance(box, (list, tuple)) or len(box) != 4
+                    or any(isinstance(v, bool) or not isinstance(v, int) for v in box)):
+                _fail("crop.box", f"must be four whole numbers [left, top, right, bottom], not {box!r}")
+            if box[0] < 0 or box[1] < 0 or box[2] <= box[0] or box[3] <= box[1]:
+                _fail("crop.box", f"must have 0 <= left < right and 0 <= top < bottom, not {list(box)!r}")
+            if self.aspect != "free":
+                _fail("crop.box", "and crop.aspect cannot both be set")
+            object.__setattr__(self, "box", tuple(box))
+
+    @property
+    def active(self) -> bool:
+        return self.box is not None or self.aspect != "free"
+
+
+@dataclass(frozen=True)
+class Resize:
+    long_edge: int | None = None  # longest side in pixels
+    width: int | None = None      # alone: that width; with height: a box, see fit
+    height: int | None = None
+    percent: float | None = None  # scale both sides
+    fit: str = "contain"          # for a width x height box: contain (inside), cover (fill, then crop), stretch
+    upscale: bool = False         # never enlarge unless asked
+
+    def __post_init__(self):
+        for key in ("long_edge", "width", "height"):
+            _check_int(f"resize.{key}", getattr(self, key), 1, MAX_EDGE, optional=True)
+        _check_number("resize.percent", self.percent, 0.1, 1000, optional=True)
+        _check_choice("resize.fit", self.fit, FITS)
+        _check_bool("resize.upscale", self.upscale)
+        modes = [self.long_edge is not None, self.percent is not None,
+                 self.width is not None or self.height is not None]
+        if sum(modes) > 1:
+            _fail("resize", "takes one of long_edge, percent, or width/height, not several")
+
+    @property
+    def active(self) -> bool:
+        return any(v is not None for v in (self.long_edge, self.width, self.height, self.percent))
+
+
+@dataclass(frozen=True)
+class Watermark:
+    text: str = ""                # text watermark (DejaVu Sans Bold, static/fonts)
+    logo: str = ""                # or an image watermark: a PNG as base64 (a data: URL is accepted)
+    font_size: float = 0.05       # text height as a fraction of the picture's shorter side
+    logo_scale: float = 0.2       # logo's longer side as a fraction of the picture's shorter side
+    color: str = "#ffffff"        # text colour
+    opacity: float = 0.5          # 0 transparent .. 1 opaque
+    rotation: float | None = None  # degrees counter-clockwise; None = 0, or 30 when tiled
+    position: str = "bottom-right"  # one of nine places, or "tiled" (repeated diagonally over the picture)
+    margin: float = 0.03          # distance from the edges as a fraction of the shorter side
+
+    def __post_init__(self):
+        if not isinstance(self.text, str) or len(self.text) > 200:
+            _fail("watermark.text", "must be text of at most 200 characters")
+        if not isinstance(self.logo, str):
+            _fail("watermark.logo", "must be a base64 PNG (text)")
+        if self.text and self.logo:
+            _fail("watermark", "takes text or logo, not both")
+        _check_number("watermark.font_size", self.font_size, 0.005, 1)
+        _check_number("watermark.logo_scale", self.logo_scale, 0.01, 1)
+        object.__setattr__(self, "color", normalize_color("watermark.color", self.color))
+        _check_number("watermark.opacity", self.opacity, 0, 1)
+        _check_number("watermark.rotation", self.rotation, -360, 360, optional=True)
+        _check_choice("watermark.position", self.position, POSITIONS)
+        _check_number("watermark.margin", self.margin, 0, 0.45)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.text.strip() or self.logo)
+
+
+@dataclass(frozen=True)
+class Encode:
+    format: str = "keep"          # keep | jpeg | png | webp ("keep" writes GIF as GIF, BMP and TIFF as PNG)
+    quality: int | None = None    # JPEG/WebP 1-100; None = DEFAULT_QUALITY when re-encoding
+    auto_quality: str = "off"     # off | visually_lossless | balanced | small (see AUTO_QUALITY)
+    target_kb: float | None = None  # "at most N KB": highest quality that fits, then smaller sizes if it must
+    progressive: bool = False     # JPEG: ~1% smaller here, but twice the encode time in the browser
+    subsampling: str = "4:2:0"    # JPEG chroma subsampling
+    optimize: bool = True         # JPEG: optimised Huffman tables (about 3% smaller, almost free)
+    lossless: bool = False        # WebP: lossless
+    colors: int | None = None     # PNG: reduce to a palette of this many colours (lossy); None = truecolour
+    dither: bool = True           # PNG palette: Floyd-Steinberg dithering (opaque pictures)
+    background: str = "#ffffff"   # alpha is flattened onto this colour when the output has no alpha
+
+    def __post_init__(self):
+        _check_choice("encode.format", self.format, FORMATS)
+        _check_int("encode.quality", self.quality, 1, 100, optional=True)
+        _check_choice("encode.auto_quality", self.auto_quality, tuple(AUTO_QUALITY))
+        _check_number("encode.target_kb", self.target_kb, 1, 1_000_000, optional=True)
+        _check_bool("encode.progressive", self.progressive)
+        _check_choice("encode.subsampling", self.subsampling, SUBSAMPLING)
+        _check_bool("encode.optimize", self.optimize)
+        _check_bool("encode.lossless", self.lossless)
+        _check_int("encode.colors", self.colors, 2, 256, optional=True)
+        _check_bool("encode.dither", self.dither)
+        object.__setattr__(self, "background", normalize_color("encode.background", self.background))
+        if self.quality is not None and self.auto_quality != "off":
+            _fail("encode.quality", "and encode.auto_quality cannot both be set")
+
+    @property
+    def active(self) -> bool:
+        """Any setting away from its default asks for a re-encode."""
+        return self != Encode()
+
+
+SECTIONS = {"crop": Crop, "resize": Resize, "watermark": Watermark, "encode": Encode, "policy": CleanPolicy}
+
+
+@dataclass(frozen=True)
+class Recipe:
+    crop: Crop = field(default_factory=Crop)
+    resize: Resize = field(default_factory=Resize)
+    watermark: Watermark = field(default_factory=Watermark)
+    encode: Encode = field(default_factory=Encode)
+    policy: CleanPolicy = field(default_factory=CleanPolicy)
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> "Recipe":
+        data = {} if data is None else data
+        if not isinstance(data, dict):
+            raise BadOptions(f"the recipe must be a JSON object, not {type(data).__name__}")
+        unknown = sorted(set(data) - set(SECTIONS))
+        if unknown:
+            raise BadOptions(f"unknown recipe section(s): {', '.join(unknown)} (known: {', '.join(SECTIONS)})")
+        built = {}
+        for key, section in data.items():
+            if section is None:
+                continue
+            if not isinstance(section, dict):
+                raise BadOptions(f"recipe section {key} must be a JSON object")
+            if SECTIONS[key] is CleanPolicy:
+                built[key] = CleanPolicy.from_dict(section)
+                continue
+            known = {f.name for f in fields(SECTIONS[key])}
+            extra = sorted(set(section) - known)
+            if extra:
+                raise BadOptions(f"unknown option(s) {', '.join(f'{key}.{e}' for e in extra)} "
+                                 f"(known: {', '.join(sorted(known))})")
+            built[key] = SECTIONS[key](**section)
+        return cls(**built)
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        if out["crop"]["box"] is not None:
+            out["crop"]["box"] = list(out["crop"]["box"])
+        return out
+
+    def pixel_steps(self) -> list[str]:
+        """Names of the pixel operations this recipe runs, in pipeline order."""
+        return [name for name in ("crop", "resize", "watermark") if getattr(self, name).active]
+
+    @property
+    def reencodes(self) -> bool:
+        """False when the recipe only removes metadata (the lossless clean path)."""
+        return bool(self.pixel_steps()) or self.encode.active
+
+
+# Presets: recipes as data. "clean" has no pixel operation, so it takes the lossless path.
+PRESETS = {
+    "clean": {"label": "Remove private data only", "recipe": {}},
+    "share": {"label": "Share safely", "recipe": {"resize": {"long_edge": 2048},
+                                                  "encode": {"auto_quality": "balanced"}}},
+    "email": {"label": "Email", "recipe": {"resize": {"long_edge": 2048},
+                                           "encode": {"format": "jpeg", "target_kb": 500}}},
+    "web": {"label": "Web", "recipe": {"resize": {"long_edge": 1920},
+                                       "encode": {"format": "webp", "quality": 80}}},
+}
+
+
+def preset(name: str) -> Recipe:
+    if name not in PRESETS:
+        raise BadOptions(f"unknown preset {name!r} (known: {', '.join(PRESETS)})")
+    return Recipe.from_dict(PRESETS[name]["recipe"])
+
+
+def catalogue() -> dict:
+    """Everything the page needs to build its controls: defaults, presets (full recipes) and choices."""
+    return {
+        "defaults": Recipe().to_dict(),
+        "presets": [{"id": key, "label": p["label"], "recipe": preset(key).to_dict()} for key, p in PRESETS.items()],
+        "choices": {"aspects": list(ASPECTS), "anchors": list(ANCHORS), "positions": list(POSITIONS),
+                    "fits": list(FITS), "formats": list(FORMATS), "subsampling": list(SUBSAMPLING),
+                    "auto_quality": {k: v for k, v in AUTO_QUALITY.items()}},
+        "default_quality": DEFAULT_QUALITY,
+    }
+
+
+def presets_op(data: bytes = b"", name: str = "", options: dict | None = None) -> dict:
+    """Operation "presets": defaults, presets and choices, so the page never duplicates them in JS."""
+    if options:
+        raise BadOptions(f"presets takes no options, got: {', '.join(sorted(options))}")
+    return {"ok": True, "data": None, "mime": "application/json", "name": "", "report": catalogue()}

@@ -1,0 +1,91 @@
+"""Recipe: plain data with defaults, JSON round trip, field-naming errors, presets from Python."""
+
+import json
+
+import pytest
+
+from imagestudio import api
+from imagestudio.errors import BadOptions
+from imagestudio.recipe import PRESETS, Crop, Encode, Recipe, Resize, Watermark, catalogue, preset
+
+
+def test_defaults_round_trip_through_json():
+    recipe = Recipe()
+    again = Recipe.from_dict(json.loads(json.dumps(recipe.to_dict())))
+    assert again == recipe
+    assert not recipe.reencodes and recipe.pixel_steps() == []
+
+
+def test_a_full_recipe_round_trips():
+    data = {"crop": {"box": [1, 2, 30, 40]}, "resize": {"long_edge": 2048, "upscale": True},
+            "watermark": {"text": "© me", "position": "tiled", "color": "#F00", "opacity": 0.3},
+            "encode": {"format": "webp", "quality": 70, "target_kb": 300},
+            "policy": {"keep_icc": False, "keep_orientation": True, "keep_copyright": True}}
+    recipe = Recipe.from_dict(data)
+    assert recipe.watermark.color == "#ff0000"
+    assert recipe.crop.box == (1, 2, 30, 40)
+    assert Recipe.from_dict(json.loads(json.dumps(recipe.to_dict()))) == recipe
+    assert recipe.pixel_steps() == ["crop", "resize", "watermark"]
+
+
+@pytest.mark.parametrize("data, field", [
+    ({"resize": {"long_edge": 0}}, "resize.long_edge"),
+    ({"resize": {"long_edge": "2048"}}, "resize.long_edge"),
+    ({"resize": {"fit": "squash"}}, "resize.fit"),
+    ({"resize": {"long_edge": 10, "percent": 50}}, "resize"),
+    ({"resize": {"size": 10}}, "resize.size"),
+    ({"crop": {"aspect": "wide"}}, "crop.aspect"),
+    ({"crop": {"box": [10, 10, 5, 20]}}, "crop.box"),
+    ({"crop": {"box": [0, 0, 5, 5], "aspect": "1:1"}}, "crop.box"),
+    ({"watermark": {"opacity": 2}}, "watermark.opacity"),
+    ({"watermark": {"position": "middle"}}, "watermark.position"),
+    ({"watermark": {"color": "red"}}, "watermark.color"),
+    ({"encode": {"format": "avif"}}, "encode.format"),
+    ({"encode": {"quality": 101}}, "encode.quality"),
+    ({"encode": {"quality": True}}, "encode.quality"),
+    ({"encode": {"auto_quality": "best"}}, "encode.auto_quality"),
+    ({"encode": {"colors": 1}}, "encode.colors"),
+    ({"encode": {"quality": 50, "auto_quality": "small"}}, "encode.quality"),
+    ({"filters": {}}, "filters"),
+])
+def test_bad_recipes_name_the_field(data, field):
+    with pytest.raises(BadOptions) as err:
+        Recipe.from_dict(data)
+    assert field in err.value.message
+
+
+def test_bad_recipe_through_process_names_file_and_field():
+    result = api.handle("process", b"\xff\xd8\xff", {"resize": {"long_edge": -1}}, "holiday.jpg")
+    assert not result["ok"] and result["error"]["code"] == "bad_options"
+    assert "holiday.jpg" in result["error"]["message"] and "resize.long_edge" in result["error"]["message"]
+
+
+def test_what_asks_for_a_re_encode():
+    assert not Recipe(policy=Recipe().policy).reencodes
+    assert Recipe(resize=Resize(long_edge=10)).reencodes
+    assert Recipe(crop=Crop(aspect="1:1")).reencodes
+    assert Recipe(watermark=Watermark(text="x")).reencodes
+    assert Recipe(encode=Encode(quality=60)).reencodes
+    assert not Recipe(watermark=Watermark(text="   ")).reencodes  # blank text draws nothing
+
+
+def test_presets_are_valid_recipes_and_clean_only_cleans():
+    for key in PRESETS:
+        preset(key)
+    assert not preset("clean").reencodes
+    assert preset("share").resize.long_edge == 2048 and preset("share").encode.auto_quality == "balanced"
+    assert preset("email").encode.target_kb == 500
+    assert preset("web").encode.format == "webp"
+    with pytest.raises(BadOptions):
+        preset("nope")
+
+
+def test_presets_operation_serves_the_catalogue():
+    result = api.handle("presets", b"", {})
+    assert result["ok"] and result["data"] is None
+    report = result["report"]
+    assert report == json.loads(json.dumps(catalogue()))
+    assert Recipe.from_dict(report["defaults"]) == Recipe()
+    assert [p["id"] for p in report["presets"]] == list(PRESETS)
+    assert "16:9" in report["choices"]["aspects"] and "tiled" in report["choices"]["positions"]
+    assert not api.handle("presets", b"", {"x": 1})["ok"]
