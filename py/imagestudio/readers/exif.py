@@ -73,7 +73,9 @@ def _text(value, tag: int = 0) -> str:
             value = value.decode("utf-16-le", "replace")
         elif tag == 0x9286:  # UserComment: 8-byte character-set prefix, then text
             charset, body = value[:8], value[8:]
-            value = body.decode("utf-16" if charset.startswith(b"UNICODE") else "latin-1", "replace")
+            # UNICODE is UTF-16 in the block's byte order; ASCII letters show it by their zero high byte.
+            wide = "utf-16-be" if body[:1] == b"\x00" else "utf-16-le"
+            value = body.decode(wide if charset.startswith(b"UNICODE") else "latin-1", "replace")
         elif len(value) > 200 or b"\x00" in value.strip(b"\x00"):
             return f"{len(value)} bytes"
         else:
@@ -231,7 +233,9 @@ def read(exif_bytes: bytes, where: str = "EXIF", tiff_file: bool = False) -> lis
         found.append(Finding("other", "orientation", "Orientation", _text(orientation), where))
     ignored = TAG_IDS | SPECIAL | (TIFF_STRUCTURE if tiff_file else set())
     others = [t for t in merged if t not in ignored]
-    if others or (not found and not tiff_file):
+    if not found and not others and not tiff_file:
+        return [Finding("other", "exif", "EXIF block (no readable tags)", f"{len(raw)} bytes", where)]
+    if others:
         found.append(Finding("other", "exif_other", "Other EXIF tags (camera settings and technical data)",
                              f"{len(others)} tag(s)", where))
     return found
