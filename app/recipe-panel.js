@@ -67,12 +67,19 @@ export class RecipePanel extends EventTarget {
       input.name = "preset";
       input.value = id;
       input.id = uid("preset");
+      // The radio lies over its whole label (transparent), so a click anywhere on the card is a click on it.
       const labelEl = el("label", "preset");
       labelEl.htmlFor = input.id;
-      labelEl.append(el("span", "preset-name", label));
-      if (hint) labelEl.append(el("span", "preset-hint", hint));
+      const name = el("span", "preset-name", label);
+      labelEl.append(input, name);
+      if (hint) {
+        const hintEl = el("span", "preset-hint", hint);
+        hintEl.id = `${input.id}-hint`;
+        input.setAttribute("aria-describedby", hintEl.id);
+        labelEl.append(hintEl);
+      }
       input.addEventListener("change", () => { if (input.checked) this.choosePreset(id); });
-      list.append(input, labelEl);
+      list.append(labelEl);
       this.presetInputs.push(input);
     };
     for (const p of presets) {
@@ -337,13 +344,14 @@ export class RecipePanel extends EventTarget {
       const label = el("label", pos === "tiled" ? "pos tiled" : "pos", pos === "tiled" ? "Tiled" : "");
       label.htmlFor = input.id;
       label.title = word(pos);
+      label.prepend(input);
       input.addEventListener("change", () => {
         if (!input.checked) return;
         this.set("watermark.position", pos);
         this.render();
         this.changed();
       });
-      grid.append(input, label);
+      grid.append(label);
       this.positionInputs.push(input);
     }
     this.positionGrid = grid;

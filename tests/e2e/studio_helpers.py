@@ -1,0 +1,110 @@
+"""Helpers for the studio's end-to-end tests: photos made here, files in, downloads out."""
+
+import base64
+import io
+
+import piexif
+from PIL import Image, ImageDraw
+
+from samples import GPS_LATLON, gps_photo  # noqa: F401  (re-exported)
+
+
+def photo(size=(2400, 1600), fmt="JPEG", gps=True, quality=92) -> bytes:
+    """A photo-like picture (gradients, shapes, grain) with GPS and camera data, `size` pixels."""
+    w, h = size
+    red = Image.linear_gradient("L").resize((w, h))
+    green = Image.linear_gradient("L").rotate(90).resize((w, h))
+    blue = Image.effect_noise((w, h), 40).point(lambda v: min(255, v + 60))
+    im = Image.merge("RGB", (red, green, blue))
+    draw = ImageDraw.Draw(im)
+    for i in range(12):
+        x, y = (i * 397) % w, (i * 263) % h
+        draw.ellipse((x, y, x + w // 6, y + h // 6), fill=((i * 40) % 256, 200 - i * 10, (i * 90) % 256))
+    exif = piexif.dump({
+        "0th": {piexif.ImageIFD.Make: b"SpyCam", piexif.ImageIFD.Model: b"X1"},
+        "GPS": {piexif.GPSIFD.GPSLatitudeRef: b"N", piexif.GPSIFD.GPSLatitude: ((48, 1), (51, 1), (30, 1)),
+                piexif.GPSIFD.GPSLongitudeRef: b"E", piexif.GPSIFD.GPSLongitude: ((2, 1), (17, 1), (40, 1))},
+    }) if gps else b""
+    buf = io.BytesIO()
+    if fmt == "JPEG":
+        im.save(buf, "JPEG", quality=quality, exif=exif)
+    else:
+        im.save(buf, fmt)
+    return buf.getvalue()
+
+
+def plain_png(size=(300, 200), color=(40, 120, 200)) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", size, color).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def pick(page, tmp_path, files: dict[str, bytes], selector="#picker"):
+    paths = []
+    for name, data in files.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        paths.append(str(path))
+    page.set_input_files(selector, paths)
+
+
+def drop(page, files: dict[str, bytes], event="drop"):
+    """A synthetic drop (or paste) carrying real File objects, as a browser sends them."""
+    payload = [{"name": n, "b64": base64.b64encode(d).decode(), "type": mime_of(n)} for n, d in files.items()]
+    page.evaluate("""([payload, kind]) => {
+        const dt = new DataTransfer();
+        for (const f of payload) {
+            const bytes = Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0));
+            dt.items.add(new File([bytes], f.name, { type: f.type }));
+        }
+        if (kind === "paste") {
+            document.body.dispatchEvent(new ClipboardEvent("paste", { clipboardData: dt, bubbles: true }));
+            return;
+        }
+        const target = document.getElementById("files");
+        for (const type of ["dragenter", "dragover", "drop"]) {
+            target.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+        }
+    }""", [payload, event])
+
+
+def mime_of(name: str) -> str:
+    ext = name.rsplit(".", 1)[-1].lower()
+    return {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}.get(ext, "")
+
+
+def card(page, name):
+    return page.locator(".file", has_text=name)
+
+
+def download(page, locator):
+    """Click a link or button that saves a file; return (suggested name, bytes)."""
+    with page.expect_download() as info:
+        locator.click()
+    d = info.value
+    return d.suggested_filename, open(d.path(), "rb").read()
+
+
+def finished(page, name):
+    """The card once its result is made with the current recipe (not an older one)."""
+    done = page.locator('.file[data-state="done"]:not(.stale)', has_text=name)
+    done.wait_for()
+    return done
+
+
+def download_card(page, name):
+    return download(page, finished(page, name).get_by_role("link", name="Download"))
+
+
+def image_of(data: bytes) -> Image.Image:
+    im = Image.open(io.BytesIO(data))
+    im.load()
+    return im
+
+
+def assert_no_private_metadata(data: bytes):
+    im = image_of(data)
+    exif = im.getexif()
+    assert not exif.get_ifd(0x8825), "GPS left in the output"
+    assert 0x010F not in exif and 0x0110 not in exif, "camera make/model left in the output"
+    assert b"SpyCam" not in data

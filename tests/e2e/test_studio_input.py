@@ -1,0 +1,48 @@
+"""Getting files in: picker, a synthetic drop and paste; each file's card, badge, report and GPS copy."""
+
+from conftest import wait_engine_ready
+from studio_helpers import GPS_LATLON, card, download_card, drop, gps_photo, image_of, pick, plain_png, \
+    assert_no_private_metadata
+
+
+def test_picker_drop_and_paste_make_cards_with_badges_and_reports(context, page, tmp_path):
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    # A card appears at once, before the engine has even started.
+    pick(page, tmp_path, {"beach.jpg": gps_photo((120, 80))})
+    beach = card(page, "beach.jpg")
+    beach.locator(".file-size").wait_for()
+    assert beach.locator(".file-dims").inner_text() == "120 × 80"  # the browser already shows the photo
+    assert beach.locator(".thumb img").evaluate("img => img.naturalWidth") == 120
+    wait_engine_ready(page)
+
+    badge = beach.get_by_role("button", name="Reveals location")
+    badge.wait_for()
+    coords = f"{GPS_LATLON[0]:.6f}, {GPS_LATLON[1]:.6f}"
+    # A file that reveals where it was taken opens its report at once, with the coordinates and a copy button.
+    assert badge.get_attribute("aria-expanded") == "true"
+    assert beach.locator(".gps-coords").inner_text() == coords
+    beach.get_by_role("button", name="Copy the GPS coordinates of beach.jpg").click()
+    assert page.evaluate("() => navigator.clipboard.readText()") == coords
+    report = beach.locator(".finding-list")
+    for words in ("GPS position", "SpyCam", "Jane Doe", "meet me at the usual place"):
+        assert words in report.inner_text()
+    badge.click()
+    assert badge.get_attribute("aria-expanded") == "false" and not report.is_visible()
+
+    # A synthetic drop anywhere on the page, as a browser delivers dragged files.
+    drop(page, {"dropped.jpg": gps_photo((64, 48)), "flat.png": plain_png()})
+    name, data = download_card(page, "dropped.jpg")
+    assert name == "dropped-clean.jpg"
+    assert_no_private_metadata(data)
+    assert image_of(data).size == (64, 48)
+    flat = card(page, "flat.png")
+    flat.get_by_role("button", name="Clean").wait_for()  # nothing hidden: the badge says so
+
+    # Pasting an image from the clipboard (arrives as "image.png") gets a name of its own.
+    drop(page, {"image.png": plain_png((50, 40), (200, 30, 30))}, event="paste")
+    pasted = page.locator(".file", has_text="pasted-")
+    pasted.locator(".download").wait_for()
+    assert pasted.locator(".file-name").inner_text().endswith("-1.png")
+    assert page.locator(".file").count() == 4
+    assert "4 of 4 ready" in page.locator("#overall-label").inner_text()
+    assert not page.errors

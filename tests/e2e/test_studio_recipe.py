@@ -1,0 +1,111 @@
+"""The recipe panel: each preset's output checked with Pillow, custom settings, reset, export and import."""
+
+import json
+
+from imagestudio.recipe import Recipe, catalogue
+
+from conftest import wait_engine_ready
+from studio_helpers import assert_no_private_metadata, card, download, download_card, image_of, photo, pick
+
+PRESETS = {p["id"]: p for p in catalogue()["presets"]}
+
+
+def choose(page, label):
+    page.get_by_role("radio", name=label).check()
+
+
+def process(page):
+    page.locator("#process").click()
+
+
+def test_each_preset_gives_what_it_says(page, tmp_path):
+    original = photo((2400, 1600))
+    wait_engine_ready(page)
+    # The default is the lossless clean: the pixels are the original's, the metadata is gone.
+    assert page.get_by_role("radio", name="Remove private data only").is_checked()
+    pick(page, tmp_path, {"harbour.jpg": original})
+    name, data = download_card(page, "harbour.jpg")
+    assert name == "harbour-clean.jpg"
+    assert image_of(data).tobytes() == image_of(original).tobytes()
+    assert_no_private_metadata(data)
+
+    # Choosing another preset marks the result as out of date until it is processed again.
+    choose(page, "Share safely")
+    assert "harbour.jpg" in page.locator(".file.stale").inner_text()
+    process(page)
+    name, data = download_card(page, "harbour.jpg")
+    share = PRESETS["share"]["recipe"]
+    assert name == f"harbour-{share['resize']['long_edge']}px.jpg"
+    im = image_of(data)
+    assert im.format == "JPEG" and max(im.size) == share["resize"]["long_edge"] and im.size == (2048, 1365)
+    assert_no_private_metadata(data)
+    assert "SSIM" in card(page, "harbour.jpg").locator(".file-summary").inner_text()
+
+    choose(page, "Email")
+    process(page)
+    _, data = download_card(page, "harbour.jpg")
+    email = PRESETS["email"]["recipe"]
+    assert image_of(data).format == "JPEG"
+    assert len(data) <= email["encode"]["target_kb"] * 1024
+    assert max(image_of(data).size) == email["resize"]["long_edge"]
+    assert_no_private_metadata(data)
+
+    choose(page, "Web")
+    process(page)
+    name, data = download_card(page, "harbour.jpg")
+    assert name.endswith(".webp")
+    im = image_of(data)
+    assert im.format == "WEBP" and max(im.size) == PRESETS["web"]["recipe"]["resize"]["long_edge"]
+    assert b"SpyCam" not in data and b"GPS" not in data
+
+    # Custom: any change to a control selects "Custom"; PNG at 800 px.
+    page.get_by_label("Format", exact=True).select_option("png")
+    assert page.get_by_role("radio", name="Custom").is_checked()
+    page.get_by_label("Longest edge (pixels)", exact=True).fill("800")
+    process(page)
+    name, data = download_card(page, "harbour.jpg")
+    im = image_of(data)
+    assert name == "harbour-800px.png" and im.format == "PNG" and im.size == (800, 533)
+    assert not page.errors
+
+
+def test_controls_reset_and_the_recipe_round_trips_as_command_line_json(page, tmp_path):
+    wait_engine_ready(page)
+    page.get_by_role("radio", name="Share safely").wait_for()
+    quality = page.get_by_label("Quality (1–100)", exact=True)
+    quality.fill("55")
+    reset = page.get_by_role("button", name="Reset quality (1–100)")
+    assert reset.is_enabled()
+    reset.click()
+    assert quality.input_value() == "" and reset.is_disabled()
+
+    choose(page, "Email")
+    page.get_by_label("At most (KB)", exact=True).fill("120")
+    page.get_by_label("Add a watermark", exact=True).select_option("text")
+    page.get_by_label("Watermark text", exact=True).fill("© Studio test")
+    name, data = download(page, page.get_by_role("button", name="Export recipe (JSON)"))
+    assert name == "image-studio-recipe.json"
+    exported = json.loads(data)
+    # The engine itself accepts it, and it is the Email preset plus exactly what was changed.
+    recipe = Recipe.from_dict(exported)
+    assert recipe.encode.target_kb == 120 and recipe.encode.format == "jpeg"
+    assert recipe.resize.long_edge == PRESETS["email"]["recipe"]["resize"]["long_edge"]
+    assert recipe.watermark.text == "© Studio test"
+    assert set(exported) == {"resize", "encode", "watermark"}
+
+    # Importing a recipe (as written for the command line) sets every control.
+    path = tmp_path / "web.json"
+    path.write_text(json.dumps({"resize": {"long_edge": 1920}, "encode": {"format": "webp", "quality": 80}}))
+    page.set_input_files("#recipe-import", str(path))
+    page.get_by_text("Recipe web.json loaded").wait_for()
+    assert page.get_by_role("radio", name="Web").is_checked()
+    assert page.get_by_label("Format", exact=True).input_value() == "webp"
+    assert page.get_by_label("Longest edge (pixels)", exact=True).input_value() == "1920"
+
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"sharpen": {"amount": 2}}))
+    page.set_input_files("#recipe-import", str(bad))
+    page.get_by_text("bad.json is not a recipe").wait_for()
+    assert "unknown section(s): sharpen" in page.locator("#recipe-message").inner_text()
+    assert page.get_by_role("radio", name="Web").is_checked()  # a bad file changes nothing
+    assert not page.errors
