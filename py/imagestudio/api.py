@@ -64,7 +64,9 @@ def clean(data: bytes, name: str = "", options: dict | None = None) -> dict:
     before = container.inspect(data, name)
     cleaned = container.clean(data, policy, name)
     after = verify_clean(cleaned, policy, name)
-    removed = [f for f in before if not policy.allows(f)]
+    # Honest about what left: an allowed item counts as kept only if the output really still shows it.
+    still_there = {(f.key, f.value) for f in after}
+    removed = [f for f in before if not (policy.allows(f) and (f.key, f.value) in still_there)]
     # Lossless containers copy the compressed picture untouched; the others re-encode it (and say so).
     lossless = getattr(container, "LOSSLESS", True)
     notes = container.notes(data, name) if hasattr(container, "notes") else []
