@@ -2,11 +2,13 @@
 
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 
 from ..report import Finding, shorten
 
 # Larger packets (depth maps, gain maps) are only scanned for property names, not parsed.
 PARSE_MAX_BYTES = 2 * 1024 * 1024
+VALUES_PER_LABEL = 3  # distinct values shown per property; the rest are counted
 
 # local property name -> (key, kind, label); namespace prefixes differ between writers, names do not.
 PROPERTIES = {
@@ -159,14 +161,21 @@ def read(packet: bytes, where: str = "XMP") -> list[Finding]:
         root = ET.fromstring(packet.decode("utf-8", "replace"))
     except ET.ParseError:
         return [head, *_scan(packet, where)]
-    found, seen = [], set()
+    found, seen, extra = [], set(), Counter()
     for element in root.iter():
         ns, local = _split(element.tag)
         candidates = [(ns, local, _value(element))]
         candidates += [(*_split(name), value.strip()) for name, value in element.attrib.items()]
         for c_ns, c_local, text in candidates:
             f = _finding(c_ns, c_local, text, where)
-            if f and (f.key, f.value) not in seen:
-                seen.add((f.key, f.value))
+            if not f or (f.key, f.value) in seen:
+                continue
+            seen.add((f.key, f.value))
+            if sum(g.label == f.label for g in found) < VALUES_PER_LABEL:
                 found.append(f)
+            else:
+                extra[(f.kind, f.key, f.label)] += 1
+    # Edit histories repeat the same property dozens of times: show a few, count the rest.
+    found += [Finding(kind, key, f"{label} (more)", f"{n} more value(s)", where)
+              for (kind, key, label), n in extra.items()]
     return [head, *_gps(found, where)]
