@@ -49,7 +49,10 @@ def _segment_fits(data: bytes, pos: int) -> bool:
     if pos + 4 > len(data):
         return False
     end = pos + 2 + int.from_bytes(data[pos + 2:pos + 4], "big")
-    return end == len(data) or (end < len(data) and data[end] == 0xFF)
+    if end == len(data):
+        return True
+    # The segment must be followed by another marker (0xFF then anything but a stuffed 0x00).
+    return end < len(data) and data[end] == 0xFF and (end + 1 == len(data) or data[end + 1] != 0x00)
 
 
 def _scan_end(data: bytes, start: int) -> int | None:
@@ -89,6 +92,8 @@ def _parse(data: bytes, name: str) -> Parsed:
         if data[pos] != 0xFF:
             raise CorruptImage(f"{label}: JPEG is corrupt (expected a marker at byte {pos}, found 0x{data[pos]:02X})")
         marker = data[pos + 1]
+        if marker == 0x00:
+            raise CorruptImage(f"{label}: JPEG is corrupt (a stuffed 0xFF00 where a marker belongs, at byte {pos})")
         if marker == EOI:
             out.append(Segment(EOI, pos, pos + 2, b""))
             return Parsed(out, pos + 2, False)
