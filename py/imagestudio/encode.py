@@ -112,6 +112,10 @@ def save(frames: list, settings: Settings, icc: bytes | None = None, durations=N
     """Encode one picture or an animation; returns the file bytes."""
     pillow_format = WRITERS[settings.format][0]
     pictures = [prepare(frame, settings) for frame in frames]
+    if len(pictures) > 1 and settings.format == "png" and any(p.mode == "P" for p in pictures):
+        # Pillow's APNG writer cannot mix per-frame palettes (ValueError: conversion not supported): one true-colour mode.
+        common = "RGBA" if any(f.mode in ("RGBA", "LA") for f in frames) else "RGB"
+        pictures = [frame.convert(common) for frame in frames]
     first = pictures[0]
     options = {}
     profile = icc_for(icc, first.mode if first.mode != "P" else "RGB")
