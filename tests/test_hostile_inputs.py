@@ -17,8 +17,12 @@ from imagestudio.policy import CleanPolicy
 from imagestudio.sniff import sniff
 
 CASES = bad_inputs()
-# Operations that take one image and need no extra options to mean something.
-OPS = [op for op in ("inspect", "clean", "process") if op in api.OPERATIONS]
+# Operations that take one image, with options that make them do real work: process re-encodes (decodes every
+# pixel) because of the resize; without a pixel step it would be the lossless clean again.
+RESIZE = {"resize": {"long_edge": 64}}
+OPS = [(op, options) for op, options in (("inspect", {}), ("clean", {}), ("process", RESIZE))
+       if op in api.OPERATIONS]
+OP_IDS = [op for op, _ in OPS]
 # CPython budget per file; the browser's per-job budget (app/bridge.js) is larger, wasm is slower.
 BUDGET_S = 5.0
 
@@ -61,20 +65,20 @@ def check_result(op: str, name: str, data: bytes, result: dict, elapsed: float) 
     assert result["name"] and "/" not in result["name"]
 
 
-def run(op: str, name: str, data: bytes) -> dict:
+def run(op: str, name: str, data: bytes, options: dict | None = None) -> dict:
     given = bytearray(data)  # the caller's buffer: must come back untouched
     started = time.perf_counter()
-    result = api.handle(op, given, {}, name)
+    result = api.handle(op, given, options or {}, name)
     elapsed = time.perf_counter() - started
     assert bytes(given) == data, f"{op} {name}: the original bytes were modified"
     check_result(op, name, data, result, elapsed)
     return result
 
 
-@pytest.mark.parametrize("op", OPS)
+@pytest.mark.parametrize("op,options", OPS, ids=OP_IDS)
 @pytest.mark.parametrize("name,data", CASES, ids=[n for n, _ in CASES])
-def test_bad_input_gives_a_result_or_a_typed_error(op, name, data):
-    run(op, name, data)
+def test_bad_input_gives_a_result_or_a_typed_error(op, options, name, data):
+    run(op, name, data, options)
 
 
 def test_the_catalogue_is_big_and_varied():
@@ -85,12 +89,12 @@ def test_the_catalogue_is_big_and_varied():
         assert any(family in n for n in names), family
 
 
-@pytest.mark.parametrize("op", OPS)
-def test_empty_and_garbage_name_the_file_and_the_reason(op):
-    empty = api.handle(op, b"", {}, "holiday.jpg")
+@pytest.mark.parametrize("op,options", OPS, ids=OP_IDS)
+def test_empty_and_garbage_name_the_file_and_the_reason(op, options):
+    empty = api.handle(op, b"", options, "holiday.jpg")
     assert empty == {"ok": False, "error": {"code": "not_an_image",
                                             "message": "holiday.jpg: the file is empty (0 bytes)"}}
-    garbage = api.handle(op, b"\x00\x01garbage" * 10, {}, "IMG_0001.png")
+    garbage = api.handle(op, b"\x00\x01garbage" * 10, options, "IMG_0001.png")
     assert not garbage["ok"] and garbage["error"]["code"] == "not_an_image"
     assert garbage["error"]["message"].startswith("IMG_0001.png: ")
 
@@ -122,7 +126,7 @@ def test_bad_options_are_typed_errors():
 def test_decompression_bomb_is_refused_before_decoding_with_a_visible_limit(name):
     data = dict(CASES)[name]
     started = time.perf_counter()
-    result = api.handle("process", data, {}, name)
+    result = api.handle("process", data, RESIZE, name)
     assert time.perf_counter() - started < 2, "a refused bomb must not be decoded first"
     assert not result["ok"] and result["error"]["code"] == "too_large", result
     message = result["error"]["message"]
