@@ -71,8 +71,9 @@ export class Batch extends EventTarget {
     const total = this.items.length;
     const done = this.items.filter((i) => i.card.root.dataset.state === "done").length;
     const failed = this.items.filter((i) => i.card.root.dataset.state === "error").length;
+    const cancelled = this.items.filter((i) => i.card.root.dataset.state === "cancelled").length;
     const waiting = this.items.filter((i) => i.pending).length;
-    return { total, done, failed, waiting };
+    return { total, done, failed, cancelled, waiting };
   }
 
   changed() {

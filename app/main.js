@@ -21,6 +21,8 @@ let selected = null;
 // --- engine status ---------------------------------------------------------------------------------------
 
 engine.addEventListener("boot", (e) => {
+  // Also after a cancel: the engine is restarted and says so until it is ready again.
+  $("engine").dataset.state = "booting";
   $("engine-progress").max = e.detail.total;
   $("engine-progress").value = e.detail.step - 1;
   $("engine-label").textContent = `${e.detail.label}…`;
@@ -41,7 +43,15 @@ watchOffline($("offline"));
 // --- the recipe: defaults and presets come from Python -----------------------------------------------------
 
 // Resolves with true when the engine has the `process` operation (and its catalogue), false otherwise.
-const catalogueReady = engine.call("presets", "", null, {}).then((result) => {
+async function loadCatalogue() {
+  let result = await engine.call("presets", "", null, {});
+  // A cancel or crash during start-up restarts the engine: ask again rather than give up on the presets.
+  for (let tries = 0; !result.ok && ["cancelled", "worker_crashed"].includes(result.error.code) && tries < 3; tries += 1) {
+    result = await engine.call("presets", "", null, {});
+  }
+  return result;
+}
+const catalogueReady = loadCatalogue().then((result) => {
   const catalogue = result.ok ? (result.report?.catalogue || result.report || result.catalogue) : null;
   if (!catalogue?.defaults) {
     $("preset-list").replaceChildren(Object.assign(document.createElement("p"), {
@@ -143,7 +153,7 @@ async function editCrop(item) {
 // --- the batch bar -----------------------------------------------------------------------------------------
 
 function renderBatch() {
-  const { total, done, failed, waiting } = batch.stats();
+  const { total, done, failed, cancelled, waiting } = batch.stats();
   const staleCount = batch.items.filter((i) => i.card.root.classList.contains("stale")).length;
   const overall = $("overall");
   overall.max = Math.max(1, total);
@@ -154,6 +164,7 @@ function renderBatch() {
   if (total) {
     label = batch.busy ? `Working: ${total - waiting} of ${total} finished` : `${done} of ${total} ready`;
     if (failed) label += ` · ${failed} failed`;
+    if (cancelled) label += ` · ${cancelled} cancelled`;
     if (staleCount && !batch.busy) label += ` · ${staleCount} need the new recipe`;
   }
   $("overall-label").textContent = label;
@@ -182,7 +193,7 @@ $("cancel").addEventListener("click", () => {
     item.card.setState("cancelled", "Cancelled");
     item.card.retryButton.hidden = false;
   }
-  $("overall-label").textContent = "Cancelled. The engine restarts; finished files are kept.";
+  renderBatch();
   $("process").focus();
 });
 $("clear").addEventListener("click", () => {

@@ -1,0 +1,137 @@
+"""Batches: progress and cancel with a responsive page, an error card among good ones, Download all as
+a ZIP, the whole flow by keyboard only, and offline use after the first visit."""
+
+import io
+import time
+import zipfile
+
+from conftest import wait_engine_ready
+from studio_helpers import assert_no_private_metadata, card, download, download_card, finished, gps_photo, \
+    image_of, photo, pick, plain_png
+
+
+def test_cancel_stops_the_batch_and_the_page_stays_responsive(page, tmp_path):
+    wait_engine_ready(page)
+    page.get_by_role("radio", name="Share safely").check()
+    big = photo((3000, 2000))
+    pick(page, tmp_path, {f"big-{i}.jpg": big for i in range(4)})
+    page.locator('.file[data-state="working"]').first.wait_for()
+    assert page.locator("#overall").evaluate("p => p.max") == 4
+    # The work happens in a worker: the page still paints frames and takes typing meanwhile.
+    started = time.monotonic()
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    assert time.monotonic() - started < 0.5
+    quality = page.get_by_label("At most (KB)", exact=True)
+    quality.fill("321")
+    assert quality.input_value() == "321"
+    quality.fill("")
+
+    page.get_by_role("button", name="Cancel").click()
+    cancelled = page.locator('.file[data-state="cancelled"]')
+    assert cancelled.count() >= 3, page.locator("#files").inner_text()
+    assert f"{cancelled.count()} cancelled" in page.locator("#overall-label").inner_text()
+    assert page.get_by_role("button", name="Cancel").is_disabled()
+    assert not page.locator('.file[data-state="working"]').count()
+
+    # The engine restarts; the cancelled files can be processed again.
+    wait_engine_ready(page)
+    page.locator("#process").click()
+    for i in range(4):
+        finished(page, f"big-{i}.jpg")
+    assert "4 of 4 ready" in page.locator("#overall-label").inner_text()
+    assert not page.errors
+
+
+def test_error_card_among_good_ones_and_download_all_as_zip(page, tmp_path):
+    wait_engine_ready(page)
+    pick(page, tmp_path, {"first.jpg": gps_photo(), "broken.jpg": b"\xff\xd8\xff\xe0 truncated nonsense",
+                          "third.png": plain_png()})
+    finished(page, "first.jpg")
+    finished(page, "third.png")
+    broken = card(page, "broken.jpg")
+    error = broken.locator(".file-error")
+    error.wait_for()
+    assert "broken.jpg" in error.inner_text() and len(error.inner_text()) > len("broken.jpg: ")
+    assert broken.get_attribute("data-state") == "error"
+    names = page.locator(".file .file-name").all_inner_texts()
+    assert names == ["first.jpg", "broken.jpg", "third.png"]  # the failure sits in its place among the others
+    assert "2 of 3 ready · 1 failed" in page.locator("#overall-label").inner_text()
+
+    name, data = download(page, page.get_by_role("button", name="Download all (ZIP)"))
+    assert name == "image-studio.zip"
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.namelist() == ["first-clean.jpg", "third-clean.png"]
+        first = archive.read("first-clean.jpg")
+        _, single = download_card(page, "first.jpg")
+        assert first == single
+        assert_no_private_metadata(first)
+        assert image_of(archive.read("third-clean.png")).size == (300, 200)
+    assert not page.errors
+
+
+def test_keyboard_only_main_flow(page, tmp_path):
+    wait_engine_ready(page)
+    page.get_by_role("radio", name="Share safely").wait_for()
+
+    def tab_to(predicate_js, limit=120):
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate(predicate_js):
+                return
+        raise AssertionError(f"keyboard focus never reached {predicate_js}")
+
+    def focus_ring():
+        return page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+
+    tab_to("() => document.activeElement.id === 'dropzone'")
+    assert focus_ring() != "none"
+    path = tmp_path / "keys.jpg"
+    path.write_bytes(photo((2400, 1600)))
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Enter")
+    chooser.value.set_files(str(path))
+    finished(page, "keys.jpg")
+
+    # The presets are one radio group: Tab reaches the chosen one, arrows choose another.
+    tab_to("() => document.activeElement.name === 'preset'")
+    assert focus_ring() != "none" or page.evaluate(
+        "() => getComputedStyle(document.activeElement.closest('label')).outlineStyle") != "none"
+    page.keyboard.press("ArrowDown")
+    assert page.get_by_role("radio", name="Share safely").is_checked()
+
+    page.keyboard.press("Shift+Tab")
+    tab_to("() => document.activeElement.id === 'process'")
+    page.keyboard.press("Enter")
+    done = finished(page, "keys.jpg")
+    assert "2048px" in done.locator(".download").inner_text()
+    tab_to("() => document.activeElement.classList.contains('download')")
+    with page.expect_download() as info:
+        page.keyboard.press("Enter")
+    data = open(info.value.path(), "rb").read()
+    assert max(image_of(data).size) == 2048
+    assert_no_private_metadata(data)
+    assert not page.errors
+
+
+def test_offline_state_is_shown_and_processing_works_offline(context, page, tmp_path):
+    wait_engine_ready(page)
+    status = page.locator('#offline[data-state="ready"]')
+    status.wait_for(timeout=60_000)
+    assert "Works offline" in status.inner_text()
+    context.set_offline(True)
+    page.reload()
+    wait_engine_ready(page)
+    assert page.locator("#offline").get_attribute("data-state") == "offline"
+    assert "everything still works" in page.locator("#offline").inner_text()
+    page.get_by_role("radio", name="Web").check()
+    pick(page, tmp_path, {"offline.jpg": photo((1600, 1000))})
+    name, data = download_card(page, "offline.jpg")
+    assert name.endswith(".webp") and image_of(data).format == "WEBP"
+    # The page works from its own copy: the installable manifest and icons are there too.
+    icons = page.evaluate("""async () => {
+        const manifest = await (await fetch(document.querySelector('link[rel=manifest]').href)).json();
+        return Promise.all(manifest.icons.map(async (i) => [i.src, i.sizes, (await fetch(i.src)).ok]));
+    }""")
+    assert ["static/icons/icon-512.png", "512x512", True] in icons
+    assert ["static/icons/icon-192.png", "192x192", True] in icons
+    assert not page.errors

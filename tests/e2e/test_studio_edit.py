@@ -1,0 +1,118 @@
+"""Crop editor, watermark editor with its live preview, and the before/after compare view."""
+
+import io
+
+from PIL import Image, ImageChops, ImageStat
+
+from conftest import wait_engine_ready
+from studio_helpers import card, download_card, finished, image_of, photo, pick
+
+
+def dark_photo(size=(900, 600)) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", size, (20, 30, 40)).save(buf, "JPEG", quality=95)
+    return buf.getvalue()
+
+
+def brightest(im, box):
+    return max(ImageStat.Stat(im.convert("L").crop(box)).extrema[0])
+
+
+def test_crop_with_aspect_numbers_and_a_dragged_handle(page, tmp_path):
+    original = photo((1200, 800))
+    wait_engine_ready(page)
+    pick(page, tmp_path, {"street.jpg": original})
+    finished(page, "street.jpg")
+    page.get_by_role("button", name="Crop or rotate street.jpg").click()
+    dialog = page.get_by_role("dialog", name="Crop and rotate: street.jpg")
+    assert dialog.is_visible()
+    assert dialog.get_by_label("Width").input_value() == "1200"  # starts as the whole photo
+
+    dialog.get_by_role("button", name="1:1").click()
+    assert dialog.get_by_label("Width").input_value() == dialog.get_by_label("Height").input_value() == "800"
+    dialog.get_by_label("Left").fill("300")
+    dialog.get_by_label("Left").press("Tab")
+    dialog.get_by_label("Width").fill("500")
+    dialog.get_by_label("Width").press("Tab")
+    assert dialog.get_by_label("Height").input_value() == "500"  # the aspect holds
+
+    # Drag the bottom-right handle towards the top-left: the box shrinks, still square.
+    handle = dialog.locator(".handle.se").bounding_box()
+    x, y = handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x - 60, y - 60, steps=5)
+    page.mouse.up()
+    width = int(dialog.get_by_label("Width").input_value())
+    assert 300 < width < 500 and dialog.get_by_label("Height").input_value() == str(width)
+    left, top = int(dialog.get_by_label("Left").input_value()), int(dialog.get_by_label("Top").input_value())
+    assert left == 300
+
+    dialog.get_by_role("button", name="Apply crop").click()
+    assert not dialog.is_visible()
+    name, data = download_card(page, "street.jpg")
+    assert name == "street-crop.jpg"
+    out = image_of(data)
+    assert out.size == (width, width)
+    # The kept area is the chosen one: compare with the same box cut from the original.
+    expected = image_of(original).crop((left, top, left + width, top + width))
+    assert ImageStat.Stat(ImageChops.difference(out.convert("RGB"), expected)).mean[0] < 6
+    assert not page.errors
+
+
+def test_watermark_preview_output_and_compare(page, tmp_path):
+    wait_engine_ready(page)
+    pick(page, tmp_path, {"night.jpg": dark_photo()})
+    finished(page, "night.jpg")
+    preview = page.get_by_role("img", name="Watermark preview on the selected photo")
+    assert "night.jpg" in page.locator("#wm-preview-caption").inner_text()
+    bare = preview.evaluate("c => c.toDataURL()")
+
+    page.get_by_label("Add a watermark", exact=True).select_option("text")
+    page.get_by_label("Watermark text", exact=True).fill("SAMPLE")
+    page.get_by_role("radio", name="Top left").check()
+    opacity = page.get_by_label("Opacity", exact=True)
+    opacity.focus()
+    opacity.press("End")  # 100 %
+    assert page.locator(".range-value").first.inner_text() == "100%"
+    drawn = preview.evaluate("c => c.toDataURL()")
+    assert drawn != bare  # the preview follows the controls at once
+    # On the preview, the text sits top left: bright pixels there, none bottom right.
+    corners = preview.evaluate("""c => {
+        const g = c.getContext("2d");
+        const peak = (x, y) => Math.max(...g.getImageData(x, y, c.width / 3, c.height / 3).data.filter((_, i) => i % 4 === 0));
+        return [peak(0, 0), peak(c.width * 2 / 3, c.height * 2 / 3)];
+    }""")
+    assert corners[0] > 200 and corners[1] < 60
+
+    page.locator("#process").click()
+    name, data = download_card(page, "night.jpg")
+    assert name == "night-wm.jpg"
+    out = image_of(data)
+    assert brightest(out, (0, 0, 300, 200)) > 200       # white text drawn by Python, top left
+    assert brightest(out, (600, 400, 900, 600)) < 80    # nothing bottom right
+
+    page.get_by_role("radio", name="Tiled over the whole photo").check()
+    page.locator("#process").click()
+    _, data = download_card(page, "night.jpg")
+    out = image_of(data)
+    assert brightest(out, (600, 400, 900, 600)) > 120 and brightest(out, (300, 200, 600, 400)) > 120
+
+    # Compare: sizes, saving and SSIM; the split and zoom move.
+    card(page, "night.jpg").get_by_role("button", name="Compare before and after for night.jpg").click()
+    dialog = page.get_by_role("dialog", name="Compare: night.jpg")
+    stats = dialog.locator("#compare-stats").inner_text()
+    assert "Before" in stats and "after" in stats and ("saved" in stats or "larger" in stats) and "SSIM" in stats
+    split = dialog.get_by_label("Split")
+    split.focus()
+    split.press("Home")
+    assert dialog.locator("#compare-clip").evaluate("n => n.style.clipPath") == "inset(0px 0px 0px 0%)"
+    zoom = dialog.get_by_label("Zoom")
+    zoom.focus()
+    zoom.press("End")
+    assert dialog.locator("#compare-inner").evaluate("n => n.style.width") == "800%"
+    assert dialog.locator("#compare-zoom-label").inner_text() == "8×"
+    page.keyboard.press("Escape")
+    assert not dialog.is_visible()
+    assert page.evaluate("() => document.activeElement.textContent") == "Compare"
+    assert not page.errors
