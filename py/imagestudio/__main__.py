@@ -2,6 +2,9 @@
 
     python -m imagestudio inspect FILE... [--json]
     python -m imagestudio clean FILE... -o OUTDIR [--no-keep-orientation] [--no-keep-icc] [--keep-copyright]
+    python -m imagestudio process FILE... -o OUTDIR [--recipe recipe.json] [--preset NAME] [--max-edge 2048]
+        [--format webp] [--quality 80] [--target-kb 500] [--crop 16:9] [--watermark-text "..."] ...
+        (all flags: process --help; cli_process.py)
 """
 
 import argparse
@@ -9,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import api
+from . import api, cli_process
 
 
 def _policy(args) -> dict:
@@ -101,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keep-icc", action=argparse.BooleanOptionalAction, default=True)
     p.add_argument("--keep-copyright", action="store_true", default=False)
     p.set_defaults(run=cmd_clean)
+    cli_process.add_parser(sub)
     return parser
 
 

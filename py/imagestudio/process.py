@@ -80,7 +80,8 @@ def _reencode(data: bytes, name: str, recipe: Recipe, fmt) -> dict:
             steps.append({"step": "resize", "detail": f"{planned[0]}x{planned[1]} -> "
                                                       f"{frames[0].width}x{frames[0].height} ({how})"})
         else:
-            steps.append({"step": "resize", "detail": "already within the requested size (no upscaling)"})
+            steps.append({"step": "resize", "detail": "already within the requested size (no upscaling)",
+                          "skipped": True})
     if recipe.watermark.active:
         stamp = watermark.build(frames[0].size, recipe.watermark, logo)
         frames = [watermark.apply(f, recipe.watermark, stamp) for f in frames]
@@ -106,7 +107,7 @@ def _reencode(data: bytes, name: str, recipe: Recipe, fmt) -> dict:
     if decoded.icc and not icc_written and recipe.policy.keep_icc:
         notes.append("the colour profile was dropped: it does not describe the output pixels")
     width, height = outcome.frames[0].size
-    suffix = _suffix(recipe, steps, settings, width, height)
+    suffix = _suffix(recipe, steps, settings, width, height, converted=out_fmt != fmt.name)
     return {
         "ok": True, "data": output, "mime": encode.WRITERS[out_fmt][1],
         "name": _api().output_name(name, suffix, encode.WRITERS[out_fmt][2]),
@@ -145,9 +146,9 @@ def _encode_detail(settings, animated) -> str:
     return kind + (" (animation)" if animated else "")
 
 
-def _suffix(recipe, steps, settings, width, height) -> str:
+def _suffix(recipe, steps, settings, width, height, converted=False) -> str:
     parts = []
-    names = [s["step"] for s in steps]
+    names = [s["step"] for s in steps if not s.get("skipped")]
     if "crop" in names:
         parts.append(recipe.crop.aspect.replace(":", "x") if recipe.crop.box is None else "crop")
     if "resize" in names:
@@ -155,8 +156,10 @@ def _suffix(recipe, steps, settings, width, height) -> str:
     if "watermark" in names:
         parts.append("wm")
     if not parts:
-        parts.append(f"q{settings.quality}" if settings.lossy and recipe.encode.active else
-                     ("optimized" if recipe.encode.active else "clean"))
+        if settings.lossy:
+            parts.append(f"q{settings.quality}")
+        else:
+            parts.append("converted" if converted else "optimized")
     return "-".join(parts)
 
 

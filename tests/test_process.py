@@ -1,0 +1,124 @@
+"""The process operation end to end: lossless path when nothing changes pixels, a verified re-encode
+otherwise, a report that says what was done, decompression bombs refused before decoding."""
+
+import io
+import struct
+import zlib
+
+import pytest
+from PIL import Image
+
+from imagestudio import api, decode, encode
+from conftest import CORPUS, corpus_files, needs_corpus
+from pictures import animation, encoded, opened, photo
+from samples import gps_photo
+
+
+def test_no_pixel_step_goes_to_the_lossless_clean():
+    data = gps_photo()
+    result = api.handle("process", data, {"policy": {"keep_orientation": False}}, "p.jpg")
+    clean = api.handle("clean", data, {"policy": {"keep_orientation": False}}, "p.jpg")
+    assert result["ok"] and result["data"] == clean["data"] and result["name"] == "p-clean.jpg"
+    assert result["report"]["lossless"] is True
+    assert result["report"]["operations"] == [{"step": "clean", "detail": "metadata removed losslessly"}]
+
+
+def test_reencode_report_says_what_was_done():
+    data = gps_photo((400, 300), orientation=6)
+    result = api.handle("process", data, {"resize": {"long_edge": 200}, "encode": {"quality": 70}}, "IMG_1.jpg")
+    assert result["ok"], result
+    report = result["report"]
+    assert result["name"] == "IMG_1-200px.jpg" and result["mime"] == "image/jpeg"
+    assert [s["step"] for s in report["operations"]] == ["orient", "resize", "encode"]
+    assert (report["width"], report["height"]) == (150, 200) == opened(result["data"]).size
+    assert (report["source_width"], report["source_height"]) == (300, 400)
+    assert report["quality"] == 70 and report["bytes_in"] == len(data) and report["bytes_out"] == len(result["data"])
+    removed = {f["key"] for f in report["removed"]}
+    assert {"gps", "make", "datetime_original", "comment", "trailing_data"} <= removed
+    assert report["kept"] == [] and report["summary"]["location"] is True
+    assert b"SpyCam" not in result["data"] and b"TRAILING" not in result["data"]
+    assert not opened(result["data"]).getexif()                 # upright pixels need no Orientation tag
+
+
+def test_a_leak_in_the_encoder_is_refused(monkeypatch):
+    """Fail closed: if an encoder ever wrote metadata, verify_clean stops the file."""
+    real_save = encode.save
+
+    def leaky_save(frames, settings, icc=None, durations=None, loop=None):
+        data = real_save(frames, settings, icc, durations, loop)
+        with Image.open(io.BytesIO(data)) as im:
+            im.load()
+            buf = io.BytesIO()
+            im.save(buf, "JPEG", comment=b"leaked secret")
+            return buf.getvalue()
+
+    monkeypatch.setattr(encode, "save", leaky_save)
+    result = api.handle("process", gps_photo(), {"resize": {"long_edge": 20}}, "p.jpg")
+    assert not result["ok"] and result["error"]["code"] == "still_dirty" and "p.jpg" in result["error"]["message"]
+
+
+def png_header_only(width, height) -> bytes:
+    """A PNG whose header claims width x height; Pillow opens it without decoding."""
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 16)) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize("width, height", [(12000, 9000), (40000, 40000)])
+def test_decompression_bomb_refused_before_decoding(width, height):
+    result = api.handle("process", png_header_only(width, height), {"resize": {"long_edge": 100}}, "bomb.png")
+    assert not result["ok"] and result["error"]["code"] == "too_large"
+    message = result["error"]["message"]
+    assert "bomb.png" in message
+    if width * height < 2 * Image.MAX_IMAGE_PIXELS:            # ours fires first; Pillow's own above that
+        assert f"{width}x{height}" in message and "108.0 megapixels" in message and "100 megapixels" in message
+
+
+def test_animation_frames_times_size_guard(monkeypatch):
+    monkeypatch.setattr(decode, "MAX_ANIMATION_PIXELS", 10_000)
+    result = api.handle("process", animation(frames=4, size=(64, 48)), {"resize": {"percent": 50}}, "a.gif")
+    assert result["error"]["code"] == "too_large"
+    assert "4 frames of 64x48" in result["error"]["message"] and "a.gif" in result["error"]["message"]
+
+
+def test_unsupported_and_corrupt_inputs_name_the_file():
+    heic = b"\x00\x00\x00\x18ftypheic" + b"\x00" * 20
+    for data, name, code in [(heic, "x.heic", "unsupported_format"), (b"hello", "t.txt", "not_an_image"),
+                             (encoded(photo((64, 48)))[:300], "cut.jpg", "corrupt")]:
+        result = api.handle("process", data, {"resize": {"long_edge": 10}}, name)
+        assert not result["ok"] and result["error"]["code"] == code and name in result["error"]["message"]
+
+
+CORPUS_SAMPLE = [p for p in corpus_files(".jpg", ".png", ".gif", ".webp", ".tif", ".tiff", ".bmp")
+                 if p.name in {"ianare_mobile_jolla.jpg", "pillow_flower2.jpg", "pillow_exif.png", "mat2_dirty.gif",
+                               "pillow_flower.webp", "pillow_iss634.webp", "mat2_dirty.tiff", "mat2_dirty.bmp",
+                               "pillow_hopper_orientation_6.webp", "pillow_xmp_tags_orientation.png",
+                               "pillow_pil_sample_cmyk.jpg"}]
+
+
+@needs_corpus(CORPUS_SAMPLE)
+def test_corpus_share_preset(path):
+    """'Share safely' (2048 px, balanced auto quality) on real files of every readable format."""
+    from imagestudio.recipe import preset
+    data = path.read_bytes()
+    result = api.handle("process", data, preset("share").to_dict(), path.name)
+    assert result["ok"], result
+    report = result["report"]
+    out = opened(result["data"])
+    assert max(out.size) <= 2048 and (report["width"], report["height"]) == out.size
+    assert {f["key"] for f in report["kept"]} <= {"icc_profile"}
+    assert report["bytes_out"] == len(result["data"])
+    if report["quality"] is not None and report["frames"] == 1:
+        assert report["ssim"] >= 0.97
+    if "orientation_6" in path.name:
+        assert out.size == (128, 128) and report["operations"][0]["step"] == "orient"
+
+
+@pytest.mark.skipif(not (CORPUS / "pillow_xmp_tags_orientation.png").exists(), reason="no corpus")
+def test_xmp_orientation_is_baked_too():
+    data = (CORPUS / "pillow_xmp_tags_orientation.png").read_bytes()   # 326x268, XMP tiff:Orientation=3
+    result = api.handle("process", data, {"encode": {"format": "png"}}, "x.png")
+    with Image.open(CORPUS / "pillow_xmp_tags_orientation.png") as im:
+        upside_down = im.convert("RGB").transpose(Image.Transpose.ROTATE_180)
+    assert opened(result["data"]).convert("RGB").tobytes() == upside_down.tobytes()
