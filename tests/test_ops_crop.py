@@ -7,7 +7,7 @@ from imagestudio import api
 from imagestudio.errors import BadOptions
 from imagestudio.ops import crop
 from imagestudio.recipe import Crop
-from conftest import CORPUS
+from corpus import CORPUS
 from pictures import encoded, opened, photo
 from samples import gps_photo
 

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from imagestudio import api, decode, encode
-from conftest import CORPUS, corpus_files, needs_corpus
+from corpus import CORPUS, corpus_files, needs_corpus
 from pictures import animation, encoded, opened, photo
 from samples import gps_photo
 
