@@ -18,7 +18,7 @@ def test_exif_reads_every_privacy_field():
     assert found["gps"] == "48.858333, 2.294444" and found["gps_altitude"] == "35.0 m"
     assert found["gps_direction"] == "270°"
     assert found["serial"] == "SN-123456" and found["lens"] == "SpyLens" and found["owner"] == "Jane Doe"
-    assert found["offset_original"] == "+02:00" and found["orientation"] == "6"
+    assert found["offset_original"] == "+02:00" and found["orientation"] == "6 (rotate 90° clockwise)"
     assert found["maker_notes"] == "60 bytes" and found["thumbnail"].endswith("bytes")
 
 
@@ -104,3 +104,14 @@ def test_png_raw_exif_profile_from_imagemagick():
     hexed = b"\nexif\n    %d\n" % len(blob) + blob.hex().encode()
     found = keys(pngtext.read(b"tEXt", b"Raw profile type exif\0" + hexed))
     assert found["gps"] == "48.858333, 2.294444"
+
+
+def test_iptc_dates_and_xmp_rationals_read_as_people_write_them():
+    record = b"\x1c\x02\x37\x00\x0820240102" + b"\x1c\x02\x3c\x00\x0b030405+0200"
+    found = keys(iptc.read_iim(record))
+    assert found["datetime_original"] == "2024-01-02" and found["time_created"] == "03:04:05 UTC+0200"
+    packet = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+              b'<rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSAltitude="989/10"'
+              b' exif:GPSImgDirection="27125/100"/></rdf:RDF></x:xmpmeta>')
+    found = keys(xmp.read(packet))
+    assert found["gps_altitude"] == "98.9 m" and found["gps_direction"] == "271°"

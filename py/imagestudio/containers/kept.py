@@ -6,8 +6,9 @@ from ..readers import exif as exif_reader
 def orientation(findings) -> int:
     """The first EXIF Orientation found (1 = upright)."""
     for f in findings:
-        if f.key == "orientation" and f.value.isdigit() and 1 <= int(f.value) <= 8:
-            return int(f.value)
+        number = f.value.split(" ", 1)[0]  # "6 (rotate 90° clockwise)"
+        if f.key == "orientation" and number.isdigit() and 1 <= int(number) <= 8:
+            return int(number)
     return 1
 
 

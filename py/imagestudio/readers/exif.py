@@ -61,6 +61,10 @@ TIFF_STRUCTURE = {
     0x0154, 0x0155, 0x0156, 0x015B, 0x0200, 0x0211, 0x0212, 0x0213, 0x0214, 0x0201, 0x0202, 0x0203, 0x0205,
     0x0206, 0x0207, 0x0208, 0x0209, 0x0210,
 }
+# EXIF Orientation values in plain words (as exiftool names them).
+ORIENTATION_WORDS = {1: "upright", 2: "mirrored", 3: "rotate 180°", 4: "mirrored upside down",
+                     5: "mirrored, rotate 270° clockwise", 6: "rotate 90° clockwise",
+                     7: "mirrored, rotate 90° clockwise", 8: "rotate 270° clockwise"}
 # GPS IFD tags turned into their own findings; the rest are counted.
 GPS_READ = {0, 1, 2, 3, 4, 5, 6, 7, 0x10, 0x11, 0x1D}
 
@@ -228,9 +232,11 @@ def read(exif_bytes: bytes, where: str = "EXIF", tiff_file: bool = False) -> lis
         found += iptc.read_irb(blobs[0x8649], f"{where} Photoshop tag")
     if blobs.get(0x8773):
         found += icc.read(blobs[0x8773], f"{where} ICC tag")
-    orientation = ifd0.get(0x0112)
-    if orientation:
-        found.append(Finding("other", "orientation", "Orientation", _text(orientation), where))
+    turn = ifd0.get(0x0112)
+    if turn:
+        words = ORIENTATION_WORDS.get(turn)
+        found.append(Finding("other", "orientation", "Orientation",
+                             f"{turn} ({words})" if words else _text(turn), where))
     ignored = TAG_IDS | SPECIAL | (TIFF_STRUCTURE if tiff_file else set())
     others = [t for t in merged if t not in ignored]
     if not found and not others and not tiff_file:

@@ -10,6 +10,7 @@ IIM_DATASETS = {
     55: ("datetime_original", "time", "Date created"),
     60: ("time_created", "time", "Time created"),
     62: ("datetime_digitized", "time", "Digital creation date"),
+    63: ("time_created", "time", "Digital creation time"),
     65: ("software", "device", "Originating program"),
     70: ("software", "device", "Program version"),
     80: ("artist", "people", "By-line (author)"),
@@ -28,6 +29,7 @@ IIM_DATASETS = {
     120: ("description", "text", "Caption"),
     122: ("artist", "people", "Caption writer"),
 }
+IIM_DATES, IIM_TIMES = {55, 62}, {60, 63}
 # Photoshop resource ids -> what they hold (other ids are counted).
 RESOURCE_IPTC, RESOURCE_ICC, RESOURCE_EXIF, RESOURCE_EXIF3, RESOURCE_XMP = 0x0404, 0x040F, 0x0422, 0x0423, 0x0424
 RESOURCE_THUMBNAILS = (0x0409, 0x040C)
@@ -51,6 +53,10 @@ def read_iim(data: bytes, where: str = "IPTC") -> list[Finding]:
         if dataset in IIM_DATASETS:
             key, kind, label = IIM_DATASETS[dataset]
             text = value.decode("utf-8", "replace").strip("\x00 ")
+            if dataset in IIM_DATES and len(text) == 8 and text.isdigit():
+                text = f"{text[:4]}-{text[4:6]}-{text[6:]}"  # CCYYMMDD
+            elif dataset in IIM_TIMES and len(text) >= 6 and text[:6].isdigit():
+                text = f"{text[:2]}:{text[2:4]}:{text[4:6]}{' UTC' + text[6:] if text[6:] else ''}"
             if text:
                 found.append(Finding(kind, key, label, shorten(text), where))
     return [Finding("people", "iptc", "IPTC data (news photo captions, credits, places)",

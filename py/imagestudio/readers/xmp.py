@@ -86,6 +86,7 @@ PICTURES = {
     ("Data", "google.com/photos/1.0/image", "GImage"): "Hidden original picture",
     ("Data", "google.com/photos/1.0/audio", "GAudio"): "Embedded audio",
 }
+RATIONAL_KEYS = {"gps_altitude", "gps_direction"}
 _DECLARATION = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 _RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 
@@ -123,7 +124,17 @@ def _finding(ns: str, local: str, text: str, where: str) -> Finding | None:
     if local not in PROPERTIES or not text:
         return None
     key, kind, label = PROPERTIES[local]
+    if key in RATIONAL_KEYS and (number := _rational(text)) is not None:
+        text = f"{number:.1f} m" if key == "gps_altitude" else f"{number:.0f}°"
     return Finding(kind, key, label, shorten(text), where)
+
+
+def _rational(text: str) -> float | None:
+    """XMP writes EXIF rationals as 'numerator/denominator'."""
+    m = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)(?:/(\d+))?\s*", text)
+    if not m or m[2] == "0":
+        return None
+    return float(m[1]) / (int(m[2]) if m[2] else 1)
 
 
 def _gps(found: list[Finding], where: str) -> list[Finding]:
