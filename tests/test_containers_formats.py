@@ -92,3 +92,18 @@ def test_unknown_critical_png_chunk_is_refused_not_kept():
     chunk = png._chunk(b"ZZZZ", b"payload")
     result = api.handle("clean", data[:at] + chunk + data[at:], {}, "odd.png")
     assert result["error"]["code"] == "corrupt" and "critical chunk" in result["error"]["message"]
+
+
+def test_extra_chunks_inside_an_animation_frame_are_removed():
+    data = dirty.webp(animated=True)
+    parts, _end = webp.chunks(data)
+    fourcc, start, end, body = next(p for p in parts if p[0] == b"ANMF")
+    frame = bytes(body) + webp._chunk(b"SPY ", b"Jane Doe was here")
+    grown = webp._chunk(b"ANMF", frame)
+    riff_size = int.from_bytes(data[4:8], "little") + len(grown) - (end - start)
+    planted = data[:4] + riff_size.to_bytes(4, "little") + data[8:start] + grown + data[end:]
+    report = api.handle("inspect", planted, {}, "a.webp")["report"]
+    assert any(f["label"] == "Extra data inside an animation frame" for f in report["findings"])
+    result = api.handle("clean", planted, {}, "a.webp")
+    assert result["ok"] and b"Jane Doe was here" not in result["data"]
+    assert all_frames(result["data"]) == all_frames(data)

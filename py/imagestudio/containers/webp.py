@@ -9,6 +9,8 @@ from . import kept
 # Chunks that draw the picture (still or animated): always kept.
 IMAGE_CHUNKS = {b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ANIM", b"ANMF"}
 COLOUR_PROFILE = b"ICCP"  # kept when the policy keeps colour profiles
+FRAME_CHUNKS = {b"ALPH", b"VP8 ", b"VP8L"}  # what an ANMF frame needs after its header
+ANMF_HEADER = 16
 # VP8X feature flags
 FLAG_ICC, FLAG_ALPHA, FLAG_EXIF, FLAG_XMP, FLAG_ANIMATION = 0x20, 0x10, 0x08, 0x04, 0x02
 
@@ -35,8 +37,23 @@ def chunks(data: bytes, name: str = "") -> tuple[list, int]:
     return out, riff_end
 
 
+def frame_parts(body: bytes) -> list[tuple[bytes, int, int]]:
+    """(fourcc, start, end) of the chunks inside an ANMF frame, after its 16-byte header."""
+    parts, pos = [], ANMF_HEADER
+    while pos + 8 <= len(body):
+        size = int.from_bytes(body[pos + 4:pos + 8], "little")
+        end = min(pos + 8 + size + (size & 1), len(body))
+        parts.append((bytes(body[pos:pos + 4]), pos, end))
+        pos = end
+    return parts
+
+
 def _describe(fourcc: bytes, body: bytes) -> list[Finding]:
     where = f"WebP {fourcc.decode('latin-1', 'replace').strip()} chunk"
+    if fourcc == b"ANMF":  # a frame may carry unknown chunks of its own
+        extra = [p for p in frame_parts(body) if p[0] not in FRAME_CHUNKS]
+        return [Finding("other", "unknown_chunk", "Extra data inside an animation frame",
+                        f"{sum(e - s for _f, s, e in extra)} bytes", where)] if extra else []
     if fourcc in IMAGE_CHUNKS:
         return []
     if fourcc == b"EXIF":
@@ -75,6 +92,9 @@ def clean(data: bytes, policy, name: str = "") -> bytes:
             flags = body[0] & (FLAG_ALPHA | FLAG_ANIMATION)
             flags |= (FLAG_ICC if keep_icc else 0) | (FLAG_EXIF if exif_body else 0)
             out.append(_chunk(b"VP8X", bytes([flags]) + bytes(body[1:10])))
+        elif fourcc == b"ANMF" and _describe(fourcc, body):  # rebuild the frame without its extra chunks
+            kept_parts = [body[s:e] for f, s, e in frame_parts(body) if f in FRAME_CHUNKS]
+            out.append(_chunk(b"ANMF", bytes(body[:ANMF_HEADER]) + b"".join(kept_parts)))
         elif fourcc in IMAGE_CHUNKS or (fourcc == COLOUR_PROFILE and keep_icc):
             out.append(view[start:end])
     if exif_body and has_vp8x:  # a simple (VP8/VP8L-only) WebP cannot carry EXIF
