@@ -88,4 +88,5 @@ def test_presets_operation_serves_the_catalogue():
     assert Recipe.from_dict(report["defaults"]) == Recipe()
     assert [p["id"] for p in report["presets"]] == list(PRESETS)
     assert "16:9" in report["choices"]["aspects"] and "tiled" in report["choices"]["positions"]
+    assert report["limits"]["max_pixels"] == 100_000_000
     assert not api.handle("presets", b"", {"x": 1})["ok"]

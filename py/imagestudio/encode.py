@@ -22,7 +22,7 @@ WRITERS = {
 # input format -> output format for encode.format = "keep"
 KEEP_AS = {"jpeg": "jpeg", "png": "png", "webp": "webp", "gif": "gif", "bmp": "png", "tiff": "png"}
 WEBP_METHOD = 4          # libwebp effort 0-6; 4 is its default (and Squoosh's)
-PNG_COMPRESS_LEVEL = 9   # zlib level; PNG output is for graphics, worth the time
+PNG_COMPRESS_LEVEL = 6   # zlib default: level 9 was 0.6-1.7% smaller for 3x the time (measured), not worth it
 
 
 @dataclass(frozen=True)

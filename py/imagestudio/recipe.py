@@ -282,7 +282,14 @@ def catalogue() -> dict:
                     "fits": list(FITS), "formats": list(FORMATS), "subsampling": list(SUBSAMPLING),
                     "auto_quality": {k: v for k, v in AUTO_QUALITY.items()}},
         "default_quality": DEFAULT_QUALITY,
+        "limits": _limits(),
     }
+
+
+def _limits() -> dict:
+    from . import decode  # decode imports nothing from here, but keep recipe.py importable on its own
+    return {"max_pixels": decode.MAX_PIXELS, "max_animation_pixels": decode.MAX_ANIMATION_PIXELS,
+            "max_frames": decode.MAX_FRAMES, "max_edge": MAX_EDGE}
 
 
 def presets_op(data: bytes = b"", name: str = "", options: dict | None = None) -> dict:
