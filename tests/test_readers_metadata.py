@@ -115,3 +115,8 @@ def test_iptc_dates_and_xmp_rationals_read_as_people_write_them():
               b' exif:GPSImgDirection="27125/100"/></rdf:RDF></x:xmpmeta>')
     found = keys(xmp.read(packet))
     assert found["gps_altitude"] == "98.9 m" and found["gps_direction"] == "271°"
+
+
+def test_gps_block_without_a_place_is_not_called_a_location():
+    found = exif.read(piexif.dump({"GPS": {piexif.GPSIFD.GPSVersionID: (2, 2, 0, 0)}}))
+    assert [(f.kind, f.key) for f in found] == [("other", "gps_empty")]

@@ -67,6 +67,7 @@ ORIENTATION_WORDS = {1: "upright", 2: "mirrored", 3: "rotate 180°", 4: "mirrore
                      7: "mirrored, rotate 90° clockwise", 8: "rotate 270° clockwise"}
 # GPS IFD tags turned into their own findings; the rest are counted.
 GPS_READ = {0, 1, 2, 3, 4, 5, 6, 7, 0x10, 0x11, 0x1D}
+GPS_NO_PLACE = {0, 1, 3, 5, 0x10, 0x12}  # version, reference letters and map datum say nothing about a place
 
 
 def _text(value, tag: int = 0) -> str:
@@ -136,9 +137,12 @@ def _gps_findings(gps: dict, where: str) -> list[Finding]:
     elif gps.get(0x1D):
         found.append(Finding("location", "gps_time", "GPS date", _text(gps[0x1D]), where))
     others = [t for t in gps if t not in GPS_READ]
-    if not found or others:
-        found.append(Finding("location", "gps_other", "GPS data" if not found else "Other GPS tags",
-                             f"{len(gps)} GPS tag(s)" if not found else f"{len(others)} tag(s)", where))
+    if found and others:
+        found.append(Finding("location", "gps_other", "Other GPS tags", f"{len(others)} tag(s)", where))
+    elif not found and set(gps) - GPS_NO_PLACE:
+        found.append(Finding("location", "gps_other", "GPS data", f"{len(gps)} GPS tag(s)", where))
+    elif not found:  # only a version number: the camera has GPS but recorded no place
+        found.append(Finding("other", "gps_empty", "Empty GPS block (no position)", f"{len(gps)} tag(s)", where))
     return found
 
 
