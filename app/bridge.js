@@ -4,6 +4,17 @@
 
 const MAX_WORKERS = 4;  // each worker holds its own Python heap; more than 4 costs memory for little gain
 
+// Per-file time budget: a job still running after it (an endless loop, a pathological file) has its worker
+// ended and replaced, and fails with a "timeout" naming the file, so the batch goes on. Larger files get
+// more time. Tests shorten the base with globalThis.imageStudioJobTimeoutMs.
+const JOB_BUDGET_MS = 60_000;
+const JOB_BUDGET_PER_MB_MS = 5_000;
+
+function jobBudgetMs(data) {
+  const base = Number(globalThis.imageStudioJobTimeoutMs) || JOB_BUDGET_MS;
+  return base + (data && data.byteLength ? (data.byteLength / 1e6) * JOB_BUDGET_PER_MB_MS : 0);
+}
+
 function defaultPoolSize() {
   return Math.max(1, Math.min(MAX_WORKERS, navigator.hardwareConcurrency || 1));
 }
@@ -44,8 +55,11 @@ export class EngineBridge extends EventTarget {
     } else if (msg.type === "fatal") {
       this.retire(slot);
       this.bootFailed(msg.message);
+    } else if (msg.type === "crashed") {
+      this.crash(slot, msg.message);  // Python died inside the worker (out of memory, a wasm trap)
     } else if (slot.job && slot.job.id === msg.id) {
       const job = slot.job;
+      clearTimeout(slot.timer);
       slot.job = null;
       job.resolve(msg);
       this.pump();
@@ -68,10 +82,18 @@ export class EngineBridge extends EventTarget {
     const { id, type, op, name, data, options } = job;
     const transfer = data instanceof ArrayBuffer ? [data] : [];
     job.data = null;  // transferred: the worker owns it now
+    const budget = jobBudgetMs(data);
+    clearTimeout(slot.timer);
+    slot.timer = setTimeout(() => {
+      if (slot.job === job) {
+        this.crash(slot, `stopped after ${Math.round(budget / 1000)} s, the time allowed for one file; the engine was restarted`, "timeout");
+      }
+    }, budget);
     slot.worker.postMessage({ id, type, op, name, data, options }, transfer);
   }
 
   retire(slot) {
+    clearTimeout(slot.timer);
     slot.worker.terminate();
     this.workers = this.workers.filter((s) => s !== slot);
   }
