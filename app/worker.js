@@ -105,6 +105,12 @@ self.onmessage = async (event) => {
       postMessage({ id, ok: false, error: meta.error });
     }
   } catch (err) {
+    if (err && err.pyodide_fatal_error) {
+      // Python itself died (out of memory, a wasm trap): this worker is useless now. The bridge fails this
+      // one file with the reason, ends this worker and starts a fresh one for the rest of the batch.
+      postMessage({ type: "crashed", id, message: `the engine crashed on this file (${err.message || err})` });
+      return;
+    }
     postMessage({ id, ok: false, error: { code: "worker", message: `${name}: ${err && err.message ? err.message : err}` } });
   }
 };
