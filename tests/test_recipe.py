@@ -90,3 +90,31 @@ def test_presets_operation_serves_the_catalogue():
     assert "16:9" in report["choices"]["aspects"] and "tiled" in report["choices"]["positions"]
     assert report["limits"]["max_pixels"] == 100_000_000
     assert not api.handle("presets", b"", {"x": 1})["ok"]
+
+
+# --- properties: any JSON the page might send either builds a recipe that round-trips, or is refused
+# with BadOptions (never another exception) -------------------------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from imagestudio.recipe import SECTIONS  # noqa: E402
+
+_values = st.one_of(st.none(), st.booleans(), st.integers(-5, 5000), st.floats(-2, 3000, allow_nan=False),
+                    st.sampled_from(["free", "16:9", "center", "tiled", "cover", "jpeg", "webp", "balanced",
+                                     "#fff", "4:2:0", "x", ""]),
+                    st.lists(st.integers(-1, 50), max_size=5))
+_keys = {name: st.sampled_from(sorted(f for f in (cls.__dataclass_fields__)) + ["bogus"])
+         for name, cls in SECTIONS.items()}
+_recipes = st.fixed_dictionaries({}, optional={name: st.dictionaries(keys, _values, max_size=4)
+                                               for name, keys in _keys.items()})
+
+
+@settings(max_examples=300, deadline=None)
+@given(_recipes)
+def test_any_recipe_builds_and_round_trips_or_is_refused(data):
+    try:
+        recipe = Recipe.from_dict(data)
+    except BadOptions as err:
+        assert err.message
+        return
+    assert Recipe.from_dict(json.loads(json.dumps(recipe.to_dict()))) == recipe

@@ -75,9 +75,11 @@ def normalize_color(where: str, value) -> str:
 
 def parse_aspect(value: str):
     """'16:9' -> (16, 9); 'free' -> None. Any W:H of whole numbers is accepted, not only the menu."""
+    if not isinstance(value, str):
+        return False
     if value in ASPECTS:
         return ASPECTS[value]
-    match = _ASPECT_RE.match(value) if isinstance(value, str) else None
+    match = _ASPECT_RE.match(value)
     if not match:
         return False
     return int(match.group(1)), int(match.group(2))
