@@ -107,3 +107,19 @@ def test_findings_come_most_sensitive_first():
     kinds = [f["kind"] for f in api.handle("inspect", gps_jpeg.read_bytes(), {}, "GPS.jpg")["report"]["findings"]]
     order = ["location", "device", "time", "people", "hidden", "text", "other"]
     assert kinds == sorted(kinds, key=order.index) and kinds[0] == "location"
+
+
+# Maker-note fields exiftool decodes that name a person or a camera body: our report must show the value.
+MAKER_NOTE_FIELDS = ("Canon:OwnerName", "Panasonic:InternalSerialNumber", "Olympus:SerialNumber",
+                     "Nikon:SerialNumber")
+MAKER_NOTE_FILES = [p for p in FILES if any(str(ORACLE.get(p.name, {}).get(k, "")).strip() for k in MAKER_NOTE_FIELDS)]
+
+
+@needs_corpus(MAKER_NOTE_FILES)
+def test_maker_note_owner_and_serial_match_exiftool(path):
+    findings = api.handle("inspect", path.read_bytes(), {}, path.name)["report"]["findings"]
+    ours = {f["value"].upper() for f in findings if "maker notes" in f["where"]}
+    for field in MAKER_NOTE_FIELDS:
+        expected = str(ORACLE[path.name].get(field, "")).strip()
+        if expected:
+            assert expected.upper() in ours, f"{path.name}: exiftool {field}={expected!r}, we show {ours}"

@@ -6,6 +6,7 @@ import warnings
 from PIL import ExifTags, Image
 
 from ..report import Finding, jpeg_preview, shorten
+from . import tiffifd
 
 # (tag id, key, kind, label) for the plain tags in IFD0 and the Exif sub-IFD.
 TAGS = (
@@ -146,29 +147,17 @@ def _gps_findings(gps: dict, where: str) -> list[Finding]:
     return found
 
 
-TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8}
 BLOB_TAGS = (0x02BC, 0x83BB, 0x8649, 0x8773)  # XMP, IPTC, Photoshop, ICC
 
 
 def raw_ifd0_blobs(raw: bytes) -> dict:
     """{tag: raw bytes} of the blob tags in IFD0, read directly: Pillow mangles them when a writer
     declared the wrong type (IPTC as LONG is common)."""
-    order = {b"II": "little", b"MM": "big"}.get(bytes(raw[:2]))
+    order = tiffifd.byte_order(raw)
     if order is None or len(raw) < 8:
         return {}
-    at = int.from_bytes(raw[4:8], order)
-    count = int.from_bytes(raw[at:at + 2], order) if at + 2 <= len(raw) else 0
-    blobs = {}
-    for i in range(min(count, 1000)):
-        entry = raw[at + 2 + 12 * i:at + 14 + 12 * i]
-        if len(entry) < 12:
-            break
-        tag = int.from_bytes(entry[:2], order)
-        if tag in BLOB_TAGS:
-            size = TYPE_SIZES.get(int.from_bytes(entry[2:4], order), 1) * int.from_bytes(entry[4:8], order)
-            offset = int.from_bytes(entry[8:12], order)
-            blobs[tag] = bytes(entry[8:8 + size]) if size <= 4 else bytes(raw[offset:offset + size])
-    return blobs
+    ifd0 = tiffifd.entries(raw, int.from_bytes(raw[4:8], order), order)
+    return {tag: ifd0[tag][2] for tag in BLOB_TAGS if tag in ifd0}
 
 
 def _ifd(exif: Image.Exif, tag) -> dict:
@@ -197,7 +186,7 @@ def read(exif_bytes: bytes, where: str = "EXIF", tiff_file: bool = False) -> lis
     With tiff_file=True the blob is a whole TIFF image: pixel-layout tags are expected and
     IFD1 is a second page, not a thumbnail.
     """
-    from . import icc, iptc, xmp  # late import: these readers also call back into this one
+    from . import icc, iptc, makernotes, xmp  # late import: these readers also call back into this one
 
     raw = exif_bytes[6:] if exif_bytes.startswith(b"Exif\x00\x00") else exif_bytes
     exif = Image.Exif()
@@ -224,6 +213,7 @@ def read(exif_bytes: bytes, where: str = "EXIF", tiff_file: bool = False) -> lis
         found.append(Finding("other", "maker_notes", "Maker notes (camera-specific data: often serial numbers, "
                              "owner name, dates, a preview picture)",
                              f"{size} bytes", where))
+        found += makernotes.read(raw, _text(ifd0.get(0x010F, "")), f"{where} maker notes")
     if ifd1:
         found += thumbnail(raw, ifd1, where)
     # Metadata blobs a TIFF (or odd EXIF) carries inside tags.

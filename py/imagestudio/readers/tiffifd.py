@@ -1,0 +1,47 @@
+"""A tiny raw reader for TIFF image file directories, for the places Pillow does not go
+(blob tags written with the wrong type, maker notes). Every read is bounded by the buffer."""
+
+TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4}
+MAX_ENTRIES = 1000
+
+
+def byte_order(header: bytes) -> str | None:
+    return {b"II": "little", b"MM": "big"}.get(bytes(header[:2]))
+
+
+def entries(buf: bytes, at: int, order: str, base: int = 0) -> dict:
+    """{tag: (type, count, value bytes)} of the IFD at `at`; value offsets count from `base`."""
+    if at < 0 or at + 2 > len(buf):
+        return {}
+    count = int.from_bytes(buf[at:at + 2], order)
+    out = {}
+    for i in range(min(count, MAX_ENTRIES)):
+        entry = buf[at + 2 + 12 * i:at + 14 + 12 * i]
+        if len(entry) < 12:
+            break
+        tag, kind = int.from_bytes(entry[:2], order), int.from_bytes(entry[2:4], order)
+        number = int.from_bytes(entry[4:8], order)
+        size = TYPE_SIZES.get(kind, 1) * number
+        if size <= 4:
+            value = bytes(entry[8:8 + size])
+        else:
+            offset = base + int.from_bytes(entry[8:12], order)
+            value = bytes(buf[offset:offset + size]) if 0 <= offset < len(buf) else b""
+        out[tag] = (kind, number, value)
+    return out
+
+
+def text(value: tuple, order: str) -> str:
+    """An entry's value as text: ASCII strings as they are, integers as numbers."""
+    kind, count, raw = value
+    if kind in (3, 4) and count == 1 and len(raw) >= TYPE_SIZES[kind]:
+        return str(int.from_bytes(raw[:TYPE_SIZES[kind]], order))
+    raw = raw.strip(b"\x00 ")
+    if kind in (1, 7) and raw and not all(32 <= b < 127 or b == 0 for b in raw):
+        return raw.hex()  # binary IDs read as hex, as exiftool shows them
+    return raw.split(b"\x00")[0].decode("latin-1").strip()
+
+
+def pointer(value: tuple, order: str) -> int | None:
+    kind, count, raw = value
+    return int.from_bytes(raw[:4], order) if kind in (4, 13) and len(raw) >= 4 else None
