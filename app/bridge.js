@@ -142,15 +142,15 @@ export class EngineBridge extends EventTarget {
     return this.enqueue({ op, name, data, options });
   }
 
-  // The wasm heap size of each ready worker, in bytes (for measurements).
-  async heapSizes() {
+  // {heapBytes, usedBytes} of each ready worker's wasm heap (for measurements).
+  async heapStats() {
     const running = this.workers.filter((s) => s.ready);
     return Promise.all(running.map((slot) => new Promise((resolve) => {
       const id = this.nextId++;
       const listener = (event) => {
         if (event.data.id === id) {
           slot.worker.removeEventListener("message", listener);
-          resolve(event.data.heapBytes);
+          resolve({ heapBytes: event.data.heapBytes, usedBytes: event.data.usedBytes });
         }
       };
       slot.worker.addEventListener("message", listener);

@@ -83,16 +83,24 @@ function run(op, data, options, name) {
   }
 }
 
-// The wasm heap only grows; its size after a job is the high-water mark so far.
-function heapBytes() {
-  return pyodide ? pyodide._module.HEAP8.buffer.byteLength : 0;
+// For measurements: the wasm heap only grows, so its size is the high-water mark so far;
+// malloc's in-use bytes (mallinfo().uordblks) show whether anything is left behind after jobs.
+function heapStats() {
+  const module = pyodide._module;
+  const info = module._malloc(40);  // struct mallinfo: ten 32-bit fields
+  try {
+    module._mallinfo(info);
+    return { heapBytes: module.HEAP8.buffer.byteLength, usedBytes: module.HEAPU32[(info >> 2) + 7] };
+  } finally {
+    module._free(info);
+  }
 }
 
 self.onmessage = async (event) => {
   const { id, type, op, name, data, options } = event.data;
   await ready;
   if (type === "stats") {
-    postMessage({ id, type: "stats", heapBytes: heapBytes() });
+    postMessage({ id, type: "stats", ...heapStats() });
     return;
   }
   try {

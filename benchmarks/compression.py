@@ -1,0 +1,166 @@
+"""Bytes at equal SSIM against MozJPEG at Squoosh's default (quality 75), on the corpus photos.
+
+For each photo: MozJPEG q75 gives (bytes, SSIM). Pillow then gets, per encoder setting, the lowest
+quality whose SSIM reaches MozJPEG's (a per-image quality search), and the smallest such file counts.
+SSIM is Wang et al.'s at full resolution with a 7x7 uniform window (scikit-image's default; the 11x11
+Gaussian made a full run too slow on 66 MP of photos), averaged over R, G and B so that chroma counts. Result: the median over photos of Pillow bytes / MozJPEG bytes.
+"""
+
+import io
+import json
+import multiprocessing
+import os
+import statistics
+import subprocess
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+MIN_PIXELS = 200_000
+
+# Honest settings Pillow offers: Huffman optimisation, progressive scans, chroma subsampling.
+JPEG_SETTINGS = {
+    "jpeg 4:2:0 progressive": {"optimize": True, "progressive": True, "subsampling": "4:2:0"},
+    "jpeg 4:4:4 progressive": {"optimize": True, "progressive": True, "subsampling": "4:4:4"},
+}
+WEBP_SETTINGS = {"webp method 6": {"method": 6}}
+
+
+def corpus_photos() -> list[Path]:
+    """Corpus JPEGs of at least 0.2 MP that decode completely to RGB, each picture once (the corpus
+    holds one photo in seven orientations: upright, they look the same)."""
+    photos, seen = [], set()
+    for path in sorted(CORPUS.glob("*.jp*g")):
+        try:
+            with Image.open(path) as im:
+                if im.width * im.height < MIN_PIXELS or im.mode != "RGB":
+                    continue
+                im.load()
+                upright = ImageOps.exif_transpose(im).convert("L").resize((8, 8))
+                look = tuple(v // 32 for v in upright.tobytes())
+        except (OSError, SyntaxError, ValueError):
+            continue
+        if look not in seen:
+            seen.add(look)
+            photos.append(path)
+    return photos
+
+
+WINDOW = 7  # 7x7 uniform window, as scikit-image's structural_similarity uses by default
+
+
+def _blur(a: np.ndarray) -> np.ndarray:
+    """Local mean over WINDOW x WINDOW ('valid' borders). Sums of at most 49 products of 8-bit values
+    stay below 2**24, so float32 adds them exactly; a Gaussian window cost 3x more for the same ranking."""
+    n = WINDOW
+    h, w = a.shape[-2:]
+    rows = a[..., :, 0:w - n + 1].copy()
+    for i in range(1, n):
+        rows += a[..., :, i:w - n + 1 + i]
+    out = rows[..., 0:h - n + 1, :].copy()
+    for i in range(1, n):
+        out += rows[..., i:h - n + 1 + i, :]
+    out *= 1 / (n * n)
+    return out
+
+
+def _channels(image: Image.Image) -> np.ndarray:
+    return np.asarray(image.convert("RGB"), dtype=np.float32).transpose(2, 0, 1)  # (3, h, w)
+
+
+class Reference:
+    """One picture's R, G, B with their local means and variances, computed once."""
+
+    def __init__(self, image: Image.Image):
+        self.x = _channels(image)
+        self.mx = _blur(self.x)
+        self.vx = _blur(self.x * self.x) - self.mx * self.mx
+
+    def ssim(self, other: Image.Image) -> float:
+        c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
+        y = _channels(other)
+        my = _blur(y)
+        vy = _blur(y * y) - my * my
+        cov = _blur(self.x * y) - self.mx * my
+        s = ((2 * self.mx * my + c1) * (2 * cov + c2)) / ((self.mx * self.mx + my * my + c1) * (self.vx + vy + c2))
+        return float(s.mean(axis=(1, 2)).mean())  # mean over each channel, then over R, G, B
+
+
+def ssim_rgb(a: bytes | Image.Image, b: bytes | Image.Image) -> float:
+    def image(v):
+        return v if isinstance(v, Image.Image) else Image.open(io.BytesIO(v))
+    return Reference(image(a)).ssim(image(b))
+
+
+def _encode(image: Image.Image, fmt: str, quality: int, options: dict) -> bytes:
+    out = io.BytesIO()
+    image.save(out, fmt, quality=quality, **options)
+    return out.getvalue()
+
+
+def smallest_at(reference: Reference, image: Image.Image, fmt: str, options: dict, target: float):
+    """Lowest quality (binary search) whose SSIM reaches target: (bytes, quality) or None."""
+    low, high, best = 1, 100, None
+    while low <= high:
+        q = (low + high) // 2
+        data = _encode(image, fmt, q, options)
+        if reference.ssim(Image.open(io.BytesIO(data))) >= target:
+            best, high = (len(data), q), q - 1
+        else:
+            low = q + 1
+    return best
+
+
+def mozjpeg(images: list[Image.Image]) -> list[bytes]:
+    """Encode each picture with MozJPEG q75 under Node (benchmarks/mozjpeg.mjs)."""
+    with tempfile.TemporaryDirectory(prefix="bench-moz-") as tmp:
+        jobs = []
+        for i, image in enumerate(images):
+            raw = Path(tmp) / f"{i}.rgba"
+            raw.write_bytes(image.convert("RGBA").tobytes())
+            jobs.append({"rgba": str(raw), "width": image.width, "height": image.height, "out": f"{tmp}/{i}.jpg"})
+        (Path(tmp) / "jobs.json").write_text(json.dumps(jobs))
+        subprocess.run(["node", str(ROOT / "benchmarks" / "mozjpeg.mjs"), f"{tmp}/jobs.json"], cwd=ROOT, check=True)
+        return [Path(job["out"]).read_bytes() for job in jobs]
+
+
+def compare(path: Path, moz: bytes) -> dict:
+    """One photo: MozJPEG's SSIM, then the smallest Pillow file reaching it per setting."""
+    with Image.open(path) as im:
+        image = im.convert("RGB")
+    reference = Reference(image)
+    target = reference.ssim(Image.open(io.BytesIO(moz)))
+    found = {label: smallest_at(reference, image, "JPEG", options, target) for label, options in JPEG_SETTINGS.items()}
+    found.update({label: smallest_at(reference, image, "WEBP", options, target)
+                  for label, options in WEBP_SETTINGS.items()})
+    jpeg_best = min(v[0] for k, v in found.items() if k.startswith("jpeg") and v)
+    auto_best = min(v[0] for v in found.values() if v)
+    return {"file": path.name, "megapixels": round(image.width * image.height / 1e6, 2),
+            "mozjpeg_bytes": len(moz), "ssim": round(target, 4),
+            "jpeg_ratio": round(jpeg_best / len(moz), 3), "auto_ratio": round(auto_best / len(moz), 3),
+            **{label: {"bytes": v[0], "quality": v[1]} if v else None for label, v in found.items()}}
+
+
+def measure(processes: int = os.cpu_count() or 1) -> dict:
+    photos = corpus_photos()
+    images = []
+    for path in photos:
+        with Image.open(path) as im:
+            images.append(im.convert("RGB"))
+    references = mozjpeg(images)
+    del images
+    with multiprocessing.Pool(processes) as pool:  # biggest first, so the two cores finish together
+        order = sorted(range(len(photos)), key=lambda i: -photos[i].stat().st_size)
+        done = pool.starmap(compare, [(photos[i], references[i]) for i in order])
+    per_image = sorted(done, key=lambda r: r["file"])
+    return {"jpeg_ratio_vs_mozjpeg": round(statistics.median(r["jpeg_ratio"] for r in per_image), 3),
+            "auto_format_ratio_vs_mozjpeg": round(statistics.median(r["auto_ratio"] for r in per_image), 3),
+            "images": len(photos), "per_image": per_image}
+
+
+if __name__ == "__main__":
+    print(json.dumps(measure(), indent=1))

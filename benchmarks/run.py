@@ -1,0 +1,227 @@
+"""Image Studio's benchmark: one JSON object, browser and native side by side in one run.
+
+    python3 build.py bench              (builds dist/, then runs this in the pinned .venv)
+    python benchmarks/run.py [--runs N] [--only startup,per_image,...]
+
+A timed value is {"median", "min", "max"} over --runs runs (the machine is shared and noisy).
+Targets are checked here, never by timed tests. Sections:
+  startup      navigation -> drop zone usable / engine ready, cold (fresh profile) and warm (2nd visit)
+  per_image    12 MP photo -> long edge 2048 -> JPEG q80, metadata clean: worker vs native-naive Pillow
+  clean        lossless verified clean of the corpus JPEGs: MB/s in the worker, natively, exiftool -all=
+  batch        24 x 12 MP with the "Share safely" preset: one worker vs the pool
+  memory       wasm heap for one 24 MP photo, and malloc in-use growth over 50 photos in a row
+  compression  bytes at equal SSIM against MozJPEG q75 (see compression.py)
+"""
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "py"))
+
+import compression  # noqa: E402
+import in_browser  # noqa: E402
+import native  # noqa: E402
+import photos  # noqa: E402
+from imagestudio.recipe import PRESETS  # noqa: E402
+
+SECTIONS = ("startup", "per_image", "clean", "batch", "memory", "compression")
+PER_IMAGE_RECIPE = {"resize": {"long_edge": native.LONG_EDGE}, "encode": {"format": "jpeg", "quality": native.QUALITY}}
+SHARE_RECIPE = PRESETS["share"]["recipe"]
+BATCH_SIZE = 24
+BATCH_VARIANTS = 6      # distinct pictures, cycled through the batch
+LEAK_PHOTOS = 50
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def stat(values: list[float], digits: int = 3) -> dict:
+    return {"median": round(statistics.median(values), digits), "min": round(min(values), digits),
+            "max": round(max(values), digits)}
+
+
+def make_inputs() -> dict[str, bytes]:
+    log("making test photos (12 MP x 6, 24 MP x 1) and reading the corpus")
+    inputs = {f"photo12_{i}.jpg": photos.photo(12, variant=i) for i in range(BATCH_VARIANTS)}
+    inputs["photo24.jpg"] = photos.photo(24)
+    for path in sorted(compression.CORPUS.glob("*.jp*g")):
+        inputs[f"corpus_{path.name}"] = path.read_bytes()
+    return inputs
+
+
+def corpus_names(inputs) -> list[str]:
+    return [name for name in inputs if name.startswith("corpus_")]
+
+
+def job(op, input_name, options) -> dict:
+    return {"op": op, "name": input_name, "input": input_name, "options": options}
+
+
+# --- sections -----------------------------------------------------------------------------------
+
+def bench_startup(pw, url, runs) -> dict:
+    rows = []
+    for i in range(runs):
+        rows.append(in_browser.startup_run(pw, url))
+        log(f"startup run {i + 1}/{runs}: {rows[-1]}")
+    usable = [r["usable_cold_s"] for r in rows] + [r["usable_warm_s"] for r in rows]
+    return {"usable_s": stat(usable), "ready_cold_s": stat([r["ready_cold_s"] for r in rows]),
+            "ready_warm_s": stat([r["ready_warm_s"] for r in rows])}
+
+
+def bench_per_image(browser, url, inputs, runs) -> dict:
+    data = inputs["photo12_0.jpg"]
+    page = in_browser.bench_page(browser, url, pool_size=1)
+    one = [job("process", "photo12_0.jpg", PER_IMAGE_RECIPE)]
+    page.evaluate("(jobs) => bench.runSummary(jobs)", one)  # warm-up: first-call imports
+    browser_s = []
+    for _ in range(runs):
+        browser_s.append(page.evaluate("(jobs) => bench.runSummary(jobs)", one)["seconds"])
+    result = page.evaluate("async (jobs) => { const r = await bench.run(jobs); return r.results[0]; }", one)
+    page.close()
+    if not result["ok"]:
+        raise SystemExit(f"per_image: the worker failed: {result['error']}")
+    browser_out = bytes(result["bytes"])
+    native_s, native_engine_s = [], []
+    for _ in range(runs):
+        seconds, native_out = native.timed(native.naive_resize_jpeg, data)
+        native_s.append(seconds)
+        native_engine_s.append(native.timed(native.api.handle, "process", data, PER_IMAGE_RECIPE, "a.jpg")[0])
+    ratios = statistics.median(browser_s) / statistics.median(native_s)
+    return {"browser_s": stat(browser_s), "native_naive_s": stat(native_s), "ratio": round(ratios, 3),
+            "ssim_vs_native": round(compression.ssim_rgb(browser_out, native_out), 4),
+            "native_engine_s": stat(native_engine_s),
+            "bytes": {"browser": len(browser_out), "native_naive": len(native_out)}}
+
+
+def bench_clean(browser, url, inputs, runs) -> dict:
+    names = corpus_names(inputs)
+    total = sum(len(inputs[n]) for n in names)
+    jobs = [job("clean", n, {"policy": {}}) for n in names]
+    page = in_browser.bench_page(browser, url, pool_size=1)
+    page.evaluate("(jobs) => bench.runSummary(jobs)", jobs)  # warm-up
+    worker = []
+    for _ in range(runs):
+        summary = page.evaluate("(jobs) => bench.runSummary(jobs)", jobs)
+        worker.append(total / summary["seconds"] / 1e6)
+    cleaned = sum(1 for r in summary["results"] if r["ok"])
+    page.close()
+    files = [inputs[n] for n in names]
+    native_mb_s = [total / native.clean_all(files) / 1e6 for _ in range(runs)]
+    paths = [compression.CORPUS / n.removeprefix("corpus_") for n in names]
+    exiftool = [native.exiftool_all(paths) for _ in range(runs)]
+    exiftool_mb_s = stat([total / s / 1e6 for s in exiftool], 1) if exiftool[0] else None
+    worker_stat = stat(worker, 1)
+    return {"worker_mb_s": worker_stat, "native_mb_s": stat(native_mb_s, 1), "exiftool_mb_s": exiftool_mb_s,
+            "worker_vs_exiftool": round(worker_stat["median"] / exiftool_mb_s["median"], 2) if exiftool_mb_s else None,
+            "files": len(names), "cleaned_ok": cleaned, "megabytes": round(total / 1e6, 2)}
+
+
+def bench_batch(browser, url, runs) -> dict:
+    jobs = [job("process", f"photo12_{i % BATCH_VARIANTS}.jpg", SHARE_RECIPE) for i in range(BATCH_SIZE)]
+    for j, item in enumerate(jobs):
+        item["name"] = f"IMG_{j:04d}.jpg"
+
+    def batch(page):
+        summary = page.evaluate("(jobs) => bench.runSummary(jobs)", jobs)
+        results = summary["results"]
+        in_order = all(r["name"] and r["name"].startswith(f"IMG_{j:04d}") for j, r in enumerate(results))
+        if not in_order or not all(r["ok"] for r in results):
+            raise SystemExit(f"batch: results failed or out of order: {results[:3]}")
+        return summary["seconds"]
+
+    page = in_browser.bench_page(browser, url, pool_size=1)
+    page.evaluate("(jobs) => bench.runSummary(jobs)", jobs[:1])  # warm-up
+    one = [batch(page) for _ in range(runs)]
+    log(f"batch one worker: {one}")
+    page.close()
+    page = in_browser.bench_page(browser, url)  # the default pool: one worker per core
+    workers_max = page.evaluate("() => bench.bridge.size")
+    pool_first = batch(page)  # includes starting the extra workers on demand
+    pool = [batch(page) for _ in range(runs)]
+    workers = page.evaluate("() => bench.bridge.workers.length")
+    log(f"batch pool ({workers} workers): first {pool_first}, then {pool}")
+    page.close()
+    return {"one_worker_s": stat(one), "pool_s": stat(pool), "pool_first_batch_s": round(pool_first, 3),
+            "workers": workers, "pool_size_limit": workers_max,
+            "speedup": round(statistics.median(one) / statistics.median(pool), 2), "photos": BATCH_SIZE}
+
+
+def bench_memory(browser, url, inputs) -> dict:
+    from PIL import Image
+    import io
+    with Image.open(io.BytesIO(inputs["photo24.jpg"])) as im:
+        decoded = im.width * im.height * len(im.getbands())
+    page = in_browser.bench_page(browser, url, pool_size=1)
+    stats = "async () => (await bench.bridge.heapStats())[0]"
+    before = page.evaluate(stats)
+    result = page.evaluate("(jobs) => bench.runSummary(jobs)", [job("process", "photo24.jpg", SHARE_RECIPE)])
+    after_24 = page.evaluate(stats)
+    if not result["results"][0]["ok"]:
+        raise SystemExit(f"memory: the 24 MP photo failed: {result['results'][0]['error']}")
+    used = []
+    for i in range(LEAK_PHOTOS):
+        page.evaluate("(jobs) => bench.runSummary(jobs)", [job("process", f"photo12_{i % BATCH_VARIANTS}.jpg", PER_IMAGE_RECIPE)])
+        used.append(page.evaluate(stats)["usedBytes"])
+    after_50 = page.evaluate(stats)
+    page.close()
+    mb = 1 / 1e6
+    # The heap never shrinks: its size after the job is the high-water mark. What was in use before the
+    # job (interpreter, modules) is not the photo's: peak = high-water mark - in use before.
+    return {"peak_mb": round((after_24["heapBytes"] - before["usedBytes"]) * mb, 1),
+            "decoded_mb": round(decoded * mb, 1),
+            "peak_vs_decoded": round((after_24["heapBytes"] - before["usedBytes"]) / decoded, 2),
+            "growth_mb_after_50": round((used[-1] - used[0]) * mb, 2),
+            "in_use_mb": {"before": round(before["usedBytes"] * mb, 1), "after_first": round(used[0] * mb, 1),
+                          "after_50": round(used[-1] * mb, 1), "max": round(max(used) * mb, 1)},
+            "heap_mb": {"idle": round(before["heapBytes"] * mb, 1), "after_24mp": round(after_24["heapBytes"] * mb, 1),
+                        "after_50": round(after_50["heapBytes"] * mb, 1)}}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--batch-runs", type=int, default=2, help="runs of each 24-photo batch (slow)")
+    parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections")
+    args = parser.parse_args(argv)
+    only = [s for s in args.only.split(",") if s]
+    unknown = set(only) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
+    if not (in_browser.build.DIST / "index.html").exists():
+        in_browser.build.build()
+    from playwright.sync_api import sync_playwright
+    started = time.perf_counter()
+    inputs = make_inputs()
+    report = {"machine": {"cpus": __import__("os").cpu_count(), "runs": args.runs}}
+    with in_browser.served_site(inputs) as url, sync_playwright() as pw:
+        if "startup" in only:
+            log("startup")
+            report["startup"] = bench_startup(pw, url, args.runs)
+        browser = pw.chromium.launch(executable_path=in_browser.chromium_path(), args=in_browser.CHROMIUM_ARGS)
+        context = browser.new_context()
+        for section, run in (("per_image", lambda: bench_per_image(context, url, inputs, args.runs)),
+                             ("clean", lambda: bench_clean(context, url, inputs, args.runs)),
+                             ("batch", lambda: bench_batch(context, url, args.batch_runs)),
+                             ("memory", lambda: bench_memory(context, url, inputs))):
+            if section in only:
+                log(section)
+                report[section] = run()
+        browser.close()
+    if "compression" in only:
+        log("compression (native Pillow against MozJPEG under Node)")
+        report["compression"] = compression.measure()
+    report["machine"]["seconds"] = round(time.perf_counter() - started, 1)
+    print(json.dumps(report, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
