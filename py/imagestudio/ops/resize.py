@@ -7,10 +7,11 @@ Cheaper filters were measured on the noisy 12 MP benchmark photo against plain L
 SSIM 0.989, HAMMING 0.982, BILINEAR 0.978, so they are not used.
 
 Speed path for a YCbCr picture bound for a 4:2:0 JPEG (decode.py keeps JPEGs in YCbCr when possible):
-only luma gets the full LANCZOS; each chroma plane goes straight to the half resolution the encoder
-stores (integer box-reduce, then BILINEAR), then is doubled by nearest neighbour so the encoder's 2x2
-average gives it back. Luma alone resamples ~2.3x faster than RGB (wasm: 90 ms vs 210 ms for 12 MP ->
-2048 px); SSIM, which follows luma, is the same as a full LANCZOS of YCbCr (0.9963 vs plain RGB).
+only luma gets the full LANCZOS; chroma is box-reduced by an integer factor to about the half
+resolution the encoder stores, then enlarged by nearest neighbour so the encoder's 2x2 average gives
+it back. Luma alone resamples ~2.3x faster than RGB (wasm: 90 ms vs 210 ms for 12 MP -> 2048 px), the
+chroma costs 20 ms; against the plain way the output scored the same luma SSIM as a full LANCZOS of
+YCbCr (0.9963) and RGB-averaged SSIM 0.9951 vs 0.9957.
 """
 
 from PIL import Image
@@ -18,7 +19,6 @@ from PIL import Image
 from ..recipe import Resize
 
 REDUCING_GAP = 3.0
-CHROMA_REDUCING_GAP = 1.0   # chroma ends up at half resolution anyway: box-reduce as far as possible
 
 
 def target_size(size: tuple, opts: Resize) -> tuple | None:
@@ -93,13 +93,12 @@ def _gap(source: tuple, target: tuple):
 
 
 def _ycbcr_420(image: Image.Image, out: tuple) -> Image.Image:
-    y, cb, cr = image.split()
-    y = y.resize(out, Image.Resampling.LANCZOS, reducing_gap=_gap(image.size, out))
-    half = (max(1, (out[0] + 1) // 2), max(1, (out[1] + 1) // 2))
-    gap = CHROMA_REDUCING_GAP if half[0] < image.width and half[1] < image.height else None
-    cb, cr = (c.resize(half, Image.Resampling.BILINEAR, reducing_gap=gap).resize(out, Image.Resampling.NEAREST)
-              for c in (cb, cr))
-    return Image.merge("YCbCr", (y, cb, cr))
+    y = image.getchannel(0).resize(out, Image.Resampling.LANCZOS, reducing_gap=_gap(image.size, out))
+    # Chroma: an integer box-reduce of the whole picture to about the half resolution a 4:2:0 JPEG
+    # keeps, then nearest-neighbour up to full size (the encoder's 2x2 average takes it back down).
+    factor = max(1, round(min(image.width / (out[0] / 2), image.height / (out[1] / 2))))
+    _y, cb, cr = (image.reduce(factor) if factor > 1 else image).split()
+    return Image.merge("YCbCr", (y, cb.resize(out, Image.Resampling.NEAREST), cr.resize(out, Image.Resampling.NEAREST)))
 
 
 def _cover(image: Image.Image, out: tuple) -> Image.Image:
