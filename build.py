@@ -4,6 +4,7 @@
     python3 build.py            assemble the static site into dist/ from pinned, hash-verified inputs
     python3 build.py serve      build, then serve dist/ on 127.0.0.1 with the site's CSP header
     python3 build.py test       build, then run the whole pytest suite in a pinned .venv with a real Chromium
+    python3 build.py bench      build, then run benchmarks/run.py (browser vs native, one JSON object)
 
 Every byte the site ships is pinned here and checked against a sha256 before it is used; downloads are
 cached in .cache/ so a rebuild is fast. Needs only Python 3.11+ and Node/npm.
@@ -334,9 +335,17 @@ def test(pytest_args: list[str]) -> int:
     return subprocess.run([str(python), "-m", "pytest", *pytest_args], cwd=ROOT, env=env).returncode
 
 
+def bench(bench_args: list[str]) -> int:
+    """Targets are checked by this benchmark, never by timed tests (benchmarks/run.py says what it measures)."""
+    python = venv_python()
+    build()
+    env = dict(os.environ, IMAGE_STUDIO_DIST=str(DIST), PYTHONDONTWRITEBYTECODE="1")
+    return subprocess.run([str(python), str(ROOT / "benchmarks" / "run.py"), *bench_args], cwd=ROOT, env=env).returncode
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", nargs="?", default="build", choices=("build", "serve", "test"))
+    parser.add_argument("command", nargs="?", default="build", choices=("build", "serve", "test", "bench"))
     parser.add_argument("--port", type=int, default=8000, help="port for `serve` (default 8000)")
     args, rest = parser.parse_known_args(argv)
     if args.command == "build":
@@ -345,6 +354,8 @@ def main(argv=None) -> int:
         serve(args.port)
     elif args.command == "test":
         return test(rest)
+    elif args.command == "bench":
+        return bench(rest)
     return 0
 
 
