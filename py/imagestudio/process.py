@@ -5,6 +5,22 @@ A recipe with no pixel step and default encoding goes to the lossless api.clean 
 file carries no metadata but the ICC profile (when the policy keeps it and it matches the pixels); the
 orientation is baked into the pixels, so no Orientation tag is needed. Every output passes
 api.verify_clean.
+
+How the page calls it (one call per file; a failure is that file's error card, the batch goes on):
+    handle("process", file_bytes, recipe_dict, file_name)
+    recipe_dict = {"crop": {...}, "resize": {...}, "watermark": {...}, "encode": {...}, "policy": {...}}
+                  (recipe.py; every section and key optional; handle("presets", b"", {}) lists the
+                  defaults, the presets as full recipes, the menu choices and the size limits)
+    -> {"ok": True, "data": bytes, "mime", "name": "IMG_1234-2048px.webp", "report": {
+          "format", "input_format", "operations": [{"step", "detail"}...], "width", "height", "frames",
+          "source_width", "source_height", "quality" (None if lossless), "ssim" (auto quality only),
+          "encode_tries", "bytes_in", "bytes_out", "findings", "summary", "removed", "kept",
+          "notes": [plain sentences to show], "speed": {"draft_scale", "fast_decode", "decode_ms",
+          "pixels_ms", "encode_ms"}}}
+    -> {"ok": False, "error": {"code", "message"}}: bad_options (names the field), too_large,
+       target_not_met (says the smallest size reached), unsupported_format, corrupt, still_dirty ...
+A recipe with nothing to do on the pixels returns clean's result (report.lossless = True) with
+operations = [{"step": "clean", ...}].
 """
 
 import time
@@ -41,9 +57,10 @@ def process(data: bytes, name: str = "", options: dict | None = None) -> dict:
     return _reencode(data, name, recipe, fmt)
 
 
-def _inspect(data, name):
+def _inspect(data, name) -> dict | None:
+    """The container's report on the input (findings most sensitive first, summary), or None."""
     try:
-        return _api().inspect(data, name)["report"]["findings"]
+        return _api().inspect(data, name)["report"]
     except EngineError:
         return None
 
@@ -51,7 +68,7 @@ def _inspect(data, name):
 def _reencode(data: bytes, name: str, recipe: Recipe, fmt) -> dict:
     clock = {"start": time.perf_counter()}
     out_fmt = encode.output_format(fmt.name, recipe.encode)
-    findings = _inspect(data, name)
+    inspected = _inspect(data, name)
     logo = watermark.load_logo(recipe.watermark.logo, name) if recipe.watermark.logo else None
 
     def ratio(upright):
@@ -97,11 +114,11 @@ def _reencode(data: bytes, name: str, recipe: Recipe, fmt) -> dict:
     output = outcome.data
     kept = _verify(output, recipe, name)
 
-    icc_written = encode.icc_for(icc, encode.prepare(outcome.frames[0], settings).mode) is not None \
-        if icc else False
-    removed = [f for f in (findings or []) if not (f["key"] == "icc_profile" and icc_written)]
+    icc_written = any(f["key"] == "icc_profile" for f in kept)
+    findings = inspected["findings"] if inspected else []
+    removed = [f for f in findings if not (f["key"] == "icc_profile" and icc_written)]
     notes = list(decoded.notes) + outcome.notes
-    if findings is None:
+    if inspected is None:
         notes.append(f"the list of removed metadata is not available for {fmt.name.upper()} yet; "
                      "the re-encoded file holds none")
     if decoded.icc and not icc_written and recipe.policy.keep_icc:
@@ -118,8 +135,8 @@ def _reencode(data: bytes, name: str, recipe: Recipe, fmt) -> dict:
             "quality": settings.quality if settings.lossy else None, "lossless": False,
             "ssim": None if outcome.ssim is None else round(outcome.ssim, 4), "encode_tries": outcome.tries,
             "bytes_in": len(data), "bytes_out": len(output),
-            "findings": findings or [], "summary": summarize([]) if findings is None else _summary(findings),
-            "removed": sort_dicts(removed), "kept": kept, "notes": notes,
+            "findings": findings, "summary": inspected["summary"] if inspected else summarize([]),
+            "removed": removed, "kept": kept, "notes": notes,
             "speed": {"draft_scale": decoded.draft_scale, "fast_decode": decoded.fast_decode,
                       "decode_ms": _ms(clock, "start", "decode"), "pixels_ms": _ms(clock, "decode", "pixels"),
                       "encode_ms": _ms(clock, "pixels", "encode")},
@@ -161,16 +178,6 @@ def _suffix(recipe, steps, settings, width, height, converted=False) -> str:
         else:
             parts.append("converted" if converted else "optimized")
     return "-".join(parts)
-
-
-def _summary(findings):
-    from .report import Finding
-    return summarize([Finding(**f) for f in findings])
-
-
-def sort_dicts(findings):
-    from .report import KINDS
-    return sorted(findings, key=lambda f: KINDS.index(f["kind"]) if f["kind"] in KINDS else len(KINDS))
 
 
 def _verify(output: bytes, recipe: Recipe, name: str) -> list:
