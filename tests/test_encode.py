@@ -199,3 +199,11 @@ def test_animation_resized_keeps_frames_and_timing(fmt):
         durations.append(out.info["duration"])
     assert durations == [50, 60, 70, 80, 90]
     assert result["report"]["frames"] == 5
+
+
+def test_animation_to_jpeg_keeps_the_first_frame_and_says_so():
+    result = run(animation(frames=3, size=(40, 30)), "a.gif", encode={"format": "jpeg"})
+    out = opened(result["data"])
+    assert out.format == "JPEG" and result["report"]["frames"] == 1
+    assert out.getpixel((30, 25)) == pytest.approx((200, 30, 30), abs=12)   # frame 1 is red
+    assert any("only the first frame" in n for n in result["report"]["notes"])

@@ -14,6 +14,7 @@ from .decode import ICC_SPACES
 from .recipe import DEFAULT_QUALITY, Encode
 
 # output format -> (Pillow format, mime, extension, keeps alpha, lossy)
+ANIMATED_OUTPUTS = {"png", "webp", "gif"}   # APNG, animated WebP, GIF; JPEG holds one picture
 WRITERS = {
     "jpeg": ("JPEG", "image/jpeg", "jpg", False, True),
     "png": ("PNG", "image/png", "png", True, False),

@@ -106,6 +106,9 @@ def _reencode(data: bytes, name: str, recipe: Recipe, fmt) -> dict:
         steps.append({"step": "watermark", "detail": f"{kind}, {recipe.watermark.position}"})
     clock["pixels"] = time.perf_counter()
 
+    if len(frames) > 1 and out_fmt not in encode.ANIMATED_OUTPUTS:
+        frames = frames[:1]
+        decoded.notes.append(f"{out_fmt.upper()} cannot hold an animation: only the first frame was kept")
     icc = decoded.icc if recipe.policy.keep_icc else None
     outcome = compress.compress(frames, recipe.encode, out_fmt, icc, decoded.durations, decoded.loop, name)
     clock["encode"] = time.perf_counter()
