@@ -131,3 +131,43 @@ def test_multi_picture_jpeg_keeps_the_first_picture_and_says_so():
     assert result["ok"], result
     assert result["report"]["frames"] == 1 and opened(result["data"]).size == (320, 240)
     assert any("only the first was kept" in note for note in result["report"]["notes"])
+
+
+# --- property: any valid recipe on any readable input gives a result or a typed error, never a crash ------
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+from imagestudio.recipe import ANCHORS, ASPECTS, FITS, FORMATS, POSITIONS, SUBSAMPLING  # noqa: E402
+
+_sections = {
+    "crop": st.fixed_dictionaries({}, optional={"aspect": st.sampled_from(list(ASPECTS)),
+                                                "anchor": st.sampled_from(ANCHORS)}),
+    "resize": st.one_of(st.fixed_dictionaries({"long_edge": st.integers(1, 120)}),
+                        st.fixed_dictionaries({"percent": st.floats(5, 150)}),
+                        st.fixed_dictionaries({"width": st.integers(1, 120), "height": st.integers(1, 120),
+                                               "fit": st.sampled_from(FITS), "upscale": st.booleans()})),
+    "watermark": st.fixed_dictionaries({"text": st.text(min_size=1, max_size=12)},
+                                       optional={"position": st.sampled_from(POSITIONS),
+                                                 "opacity": st.floats(0, 1), "rotation": st.floats(-360, 360),
+                                                 "font_size": st.floats(0.005, 1)}),
+    "encode": st.fixed_dictionaries({}, optional={
+        "format": st.sampled_from(FORMATS), "quality": st.integers(1, 100), "target_kb": st.floats(1, 50),
+        "progressive": st.booleans(), "subsampling": st.sampled_from(SUBSAMPLING), "lossless": st.booleans(),
+        "colors": st.integers(2, 256), "dither": st.booleans()}),
+}
+_valid_recipes = st.fixed_dictionaries({}, optional=_sections)
+_INPUTS = {"p.jpg": gps_photo((60, 40), orientation=6), "a.gif": animation(frames=3, size=(30, 20)),
+           "t.png": encoded(Image.new("RGBA", (30, 20), (255, 0, 0, 90)), "PNG"),
+           "w.webp": encoded(photo((40, 30)), "WEBP")}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_valid_recipes, st.sampled_from(sorted(_INPUTS)))
+def test_any_valid_recipe_gives_a_result_or_a_typed_error(recipe, name):
+    result = api.handle("process", _INPUTS[name], recipe, name)
+    if result["ok"]:
+        assert opened(result["data"]).size == (result["report"].get("width") or opened(result["data"]).size[0],
+                                               result["report"].get("height") or opened(result["data"]).size[1])
+    else:
+        assert result["error"]["code"] != "internal", result
+        assert name in result["error"]["message"]
