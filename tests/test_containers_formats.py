@@ -107,3 +107,13 @@ def test_extra_chunks_inside_an_animation_frame_are_removed():
     result = api.handle("clean", planted, {}, "a.webp")
     assert result["ok"] and b"Jane Doe was here" not in result["data"]
     assert all_frames(result["data"]) == all_frames(data)
+
+
+@pytest.mark.parametrize("make, name", [(dirty.jpeg, "cut.jpg"), (dirty.png, "cut.png")])
+def test_damaged_file_still_shows_what_it_reveals_but_is_not_cleaned(make, name):
+    data = make()
+    cut = data[:data.index(b"IDAT") + 100] if name.endswith(".png") else data[:data.index(b"\xff\xdb") + 30]
+    report = api.handle("inspect", cut, {}, name)["report"]
+    keys = {f["key"] for f in report["findings"]}
+    assert "gps" in keys and "damaged" in keys
+    assert api.handle("clean", cut, {}, name)["error"]["code"] == "corrupt"

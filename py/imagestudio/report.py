@@ -41,6 +41,12 @@ def jpeg_preview(data: bytes) -> str | None:
     return None
 
 
+def damaged(message: str) -> Finding:
+    """Added to what a damaged file revealed before the damage: it will not be cleaned."""
+    return Finding("other", "damaged", "Damaged file: it cannot be cleaned", message.split(": ", 1)[-1],
+                   "file structure")
+
+
 def sort_findings(findings):
     return sorted(findings, key=lambda f: KINDS.index(f.kind) if f.kind in KINDS else len(KINDS))
 

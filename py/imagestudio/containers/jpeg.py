@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from ..errors import CorruptImage
 from ..readers import exif as exif_reader
 from ..readers import icc, iptc, xmp
-from ..report import Finding, jpeg_preview, shorten
+from ..report import Finding, damaged, jpeg_preview, shorten
 from . import kept
 
 SOI, EOI, SOS, APP0, APP1, APP2, APP11, APP13, APP14, COM = 0xD8, 0xD9, 0xDA, 0xE0, 0xE1, 0xE2, 0xEB, 0xED, 0xEE, 0xFE
@@ -83,6 +83,14 @@ def _parse(data: bytes, name: str) -> Parsed:
     if data[:2] != b"\xff\xd8":
         raise CorruptImage(f"{label}: JPEG does not start with a start-of-image marker")
     out = [Segment(SOI, 0, 2, b"")]
+    try:
+        return _segments_after_soi(data, label, out)
+    except CorruptImage as err:
+        err.partial = out  # what was read before the damage: inspect still reports it
+        raise
+
+
+def _segments_after_soi(data: bytes, label: str, out: list) -> Parsed:
     pos, size = 2, len(data)
     while True:
         while pos + 1 < size and data[pos] == 0xFF and data[pos + 1] == 0xFF:
@@ -199,7 +207,18 @@ def _trailing(rest: bytes) -> list[Finding]:
 
 
 def inspect(data: bytes, name: str = "") -> list[Finding]:
-    parsed = parse(data, name)
+    try:
+        parsed = parse(data, name)
+    except CorruptImage as err:
+        # A damaged file cannot be cleaned, but what it reveals before the damage is still worth showing.
+        found = _findings(Parsed(getattr(err, "partial", []), len(data), True), data)
+        if not found:
+            raise
+        return [*found, damaged(err.message)]
+    return _findings(parsed, data)
+
+
+def _findings(parsed: Parsed, data: bytes) -> list[Finding]:
     found, icc_chunks, xmp_ext, irb, c2pa = [], [], [], [], 0
     for seg in parsed.segments:
         m, p = seg.marker, seg.payload

@@ -5,7 +5,7 @@ import zlib
 from ..errors import CorruptImage
 from ..readers import exif as exif_reader
 from ..readers import icc, pngtext
-from ..report import Finding
+from ..report import Finding, damaged
 from . import kept
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -64,8 +64,14 @@ def _describe(kind: bytes, body: bytes) -> list[Finding]:
 
 def inspect(data: bytes, name: str = "") -> list[Finding]:
     found, end = [], len(SIGNATURE)
-    for kind, _start, end, body in chunks(data, name):
-        found += _describe(kind, body)
+    try:
+        for kind, _start, end, body in chunks(data, name):
+            found += _describe(kind, body)
+    except CorruptImage as err:
+        if not found:
+            raise
+        # A damaged file cannot be cleaned, but what it reveals before the damage is still worth showing.
+        return [*found, damaged(err.message)]
     if end < len(data):
         found.append(Finding("hidden", "trailing_data", "Data after the end of the image (can hold the uncropped "
                              "original: the 'aCropalypse' leak)", f"{len(data) - end} bytes", "after PNG IEND"))
