@@ -115,3 +115,14 @@ def test_a_cleaner_that_leaves_something_fails_closed(monkeypatch):
     assert not result["ok"] and result["error"]["code"] == "still_dirty"
     assert "spy.jpg" in result["error"]["message"] and "GPS position" in result["error"]["message"]
     assert "data" not in result
+
+
+def test_copyright_found_only_in_iptc_is_kept_as_the_exif_notice():
+    data = dirty.jpeg()
+    exif_start = data.index(b"Exif\x00\x00") - 4  # drop the EXIF APP1: the IPTC notice remains
+    length = int.from_bytes(data[exif_start + 2:exif_start + 4], "big")
+    no_exif = data[:exif_start] + data[exif_start + 2 + length:]
+    assert b"Exif\x00\x00" not in no_exif
+    result = api.handle("clean", no_exif, {"policy": {"keep_copyright": True}}, "iptc.jpg")
+    with Image.open(io.BytesIO(result["data"])) as im:
+        assert im.getexif().get(0x8298) == "(c) Jane Doe"

@@ -287,7 +287,10 @@ def clean(data: bytes, policy, name: str = "") -> bytes:
     view = memoryview(data)
     out = [b for b in (_kept_segment(s, view, policy) for s in parsed.segments) if b is not None]
     first_exif = next((s.payload for s in parsed.segments if s.marker == APP1 and s.payload.startswith(EXIF_ID)), b"")
-    body = kept.minimal_exif_from(first_exif, policy)
+    if policy.keep_copyright:  # the notice may sit in XMP or IPTC only: read the whole report (opt-in, rare)
+        body = kept.minimal_exif(_findings(parsed, data), policy)
+    else:
+        body = kept.minimal_exif_from(first_exif, policy)
     if body:
         segment = EXIF_ID + body
         # EXIF goes right after SOI and a JFIF APP0, where every reader looks for it.
