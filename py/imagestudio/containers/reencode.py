@@ -15,20 +15,29 @@ def open_image(data: bytes, name: str, load: bool = True):
 
     The size guard runs before any pixel is allocated, with the same limits as the image operations.
     """
+    label = name or "this file"
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             im = Image.open(io.BytesIO(data))
-            if load:
-                check_size(im.width, im.height, getattr(im, "n_frames", 1), name)
-                im.load()
-        return im
-    except EngineError:
-        raise
     except Image.DecompressionBombError as err:
-        raise TooLarge(f"{name or 'this file'}: {err}; nothing was produced") from None
+        raise TooLarge(f"{label}: {err}; nothing was produced") from None
     except Exception as err:  # noqa: BLE001 - Pillow's many errors become one typed one
-        raise CorruptImage(f"{name or 'this file'}: the picture cannot be decoded ({err})") from None
+        raise CorruptImage(f"{label}: the picture cannot be read ({err})") from None
+    if not load:
+        return im
+    check_size(im.width, im.height, getattr(im, "n_frames", 1), name)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            im.load()
+    except Exception as err:  # noqa: BLE001
+        # The header was fine, the pixels were not: a damaged file, or a compression this build lacks
+        # (the browser's Pillow cannot decode JPEG inside TIFF, for one).
+        compression = im.info.get("compression")
+        raise CorruptImage(f"{label}: the picture cannot be decoded" + (f" (compression {compression!r}" if compression
+                           else " (") + f", decoder said {err}); it was not re-encoded, nothing was produced") from None
+    return im
 
 
 def bare_copy(im) -> Image.Image:
