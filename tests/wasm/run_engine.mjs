@@ -1,0 +1,14 @@
+// Run a Python script against the engine inside Pyodide (the browser's wasm CPython and Pillow) under Node.
+// usage: node run_engine.mjs PYODIDE_DIR ENGINE_DIR CORPUS_DIR SCRIPT.py  -> prints the script's last value
+import fs from "node:fs";
+import path from "node:path";
+const [pyodideDir, engineDir, corpusDir, script] = process.argv.slice(2);
+const { loadPyodide } = await import(path.join(pyodideDir, "pyodide.mjs"));
+const py = await loadPyodide({ indexURL: pyodideDir + "/", stdout: () => {}, stderr: () => {} });
+const wheels = fs.readdirSync(pyodideDir).filter((f) => /^(pillow|piexif)-.*\.whl$/.test(f));
+await py.loadPackage(wheels.map((f) => path.join(pyodideDir, f)), { messageCallback: () => {} });
+for (const [mount, dir] of [["/engine", engineDir], ["/corpus", corpusDir]]) {
+  py.FS.mkdirTree(mount);
+  py.FS.mount(py.FS.filesystems.NODEFS, { root: dir }, mount);
+}
+process.stdout.write(String(py.runPython(fs.readFileSync(script, "utf8"))));
