@@ -63,13 +63,13 @@ def clean(data: bytes, name: str = "", options: dict | None = None) -> dict:
         raise UnsupportedFormat(f"{name or 'this file'}: cleaning {fmt.name.upper()} is not supported yet")
     before = container.inspect(data, name)
     cleaned = container.clean(data, policy, name)
+    notes = container.notes(data, name) if hasattr(container, "notes") else []  # before verify: shares the parse
     after = verify_clean(cleaned, policy, name)
     # Honest about what left: an allowed item counts as kept only if the output really still shows it.
     still_there = {(f.key, f.value) for f in after}
     removed = [f for f in before if not (policy.allows(f) and (f.key, f.value) in still_there)]
     # Lossless containers copy the compressed picture untouched; the others re-encode it (and say so).
     lossless = getattr(container, "LOSSLESS", True)
-    notes = container.notes(data, name) if hasattr(container, "notes") else []
     return {"ok": True, "data": cleaned, "mime": fmt.mime,
             "name": output_name(name, "clean", fmt.extension),
             "report": _report(fmt, before, removed=[f.to_dict() for f in sort_findings(removed)],
