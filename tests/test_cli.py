@@ -64,3 +64,12 @@ def test_clean_of_a_good_batch_exits_zero(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["x-clean.gif", "y-clean.webp"]
     assert len(done.stdout.splitlines()) == 2
+
+
+def test_inspect_of_a_missing_file_fails_with_its_name(tmp_path, capsys):
+    good = tmp_path / "ok.gif"
+    good.write_bytes(dirty.gif())
+    assert main(["inspect", str(tmp_path / "missing.jpg"), str(good)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("error ") and "missing.jpg" in lines[0]
+    assert lines[1].startswith(f"{good}: ")

@@ -120,3 +120,11 @@ def test_iptc_dates_and_xmp_rationals_read_as_people_write_them():
 def test_gps_block_without_a_place_is_not_called_a_location():
     found = exif.read(piexif.dump({"GPS": {piexif.GPSIFD.GPSVersionID: (2, 2, 0, 0)}}))
     assert [(f.kind, f.key) for f in found] == [("other", "gps_empty")]
+
+
+def test_summary_names_the_camera_once():
+    from imagestudio.report import Finding, summarize
+    make = Finding("device", "make", "Camera make", "Canon", "EXIF")
+    model = Finding("device", "model", "Camera model", "Canon EOS 40D", "EXIF")
+    assert summarize([make, model])["camera"] == "Canon EOS 40D"
+    assert summarize([make, Finding("device", "model", "Camera model", "X1", "EXIF")])["camera"] == "Canon X1"

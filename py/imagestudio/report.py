@@ -51,6 +51,13 @@ def sort_findings(findings):
     return sorted(findings, key=lambda f: KINDS.index(f.kind) if f.kind in KINDS else len(KINDS))
 
 
+def _camera(make: str | None, model: str | None) -> str | None:
+    """'Canon' + 'Canon EOS 40D' reads 'Canon EOS 40D', not 'Canon Canon EOS 40D'."""
+    if make and model and model.lower().startswith(make.split()[0].lower()):
+        return model
+    return " ".join(v for v in (make, model) if v) or None
+
+
 def summarize(findings) -> dict:
     """The headline facts the page shows on a file's row."""
     keys = {f.key for f in findings}
@@ -60,7 +67,7 @@ def summarize(findings) -> dict:
     return {
         "location": "gps" in keys or any(f.kind == "location" for f in findings),
         "gps": first.get("gps"),
-        "camera": " ".join(v for v in (first.get("make"), first.get("model")) if v) or None,
+        "camera": _camera(first.get("make"), first.get("model")),
         "captured": first.get("datetime_original") or first.get("datetime_digitized") or first.get("datetime"),
         "count": len(findings),
         "kinds": {kind: n for kind in KINDS if (n := sum(f.kind == kind for f in findings))},
