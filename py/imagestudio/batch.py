@@ -7,6 +7,7 @@ The page runs "process" once per file (one failure never stops the rest) and the
 import io
 import os
 import time
+import unicodedata
 import zipfile
 
 from .errors import BadOptions
@@ -16,9 +17,19 @@ STORED_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".zip"}
 MAX_FILES = 10_000
 
 
+MAX_NAME = 200  # characters; a ZIP entry name must stay under 64 KB and every disk takes this many
+
+
 def safe_name(name: str) -> str:
-    """A plain file name: no folders, no leading dots, never empty."""
-    base = os.path.basename(str(name).replace("\\", "/")).strip().lstrip(".")
+    """A plain file name: no folders, no leading dots, no control or direction characters, NFC, at most
+    MAX_NAME characters, never empty. (zipfile cuts a name at NUL: 'a\\0.jpg' and 'a\\0.png' both became 'a'.)"""
+    text = unicodedata.normalize("NFC", str(name)).replace("\\", "/")
+    text = "".join(c for c in text if c.isprintable())
+    base = os.path.basename(text).strip().lstrip(".")
+    if len(base) > MAX_NAME:
+        stem, ext = os.path.splitext(base)
+        ext = ext[:16]
+        base = stem[:MAX_NAME - len(ext)] + ext
     return base or "image"
 
 
