@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from corpus import CORPUS, all_frames, corpus_files, decodes, needs_corpus, pixels
+from corpus import all_frames, corpus_files, decodes, needs_corpus, pixels
 from imagestudio import api
 
 FILES = corpus_files()

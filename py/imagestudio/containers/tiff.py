@@ -7,8 +7,6 @@ and needs no Orientation tag (writing one would turn it twice)."""
 import io
 import warnings
 
-from PIL import Image
-
 from ..errors import CorruptImage
 from ..readers import exif as exif_reader
 from ..report import Finding
