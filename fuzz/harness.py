@@ -2,7 +2,7 @@
 
 The first byte of each input picks what is fuzzed, the rest is the file or blob:
   0-3  a whole file: sniff, then the container's inspect and clean (policy from the low bits), directly,
-       without api's gate; then the `process` op when it exists
+       without api's gate; for 0 also the `process` op with a resize (decode, resize, re-encode)
   4    EXIF (TIFF structure) reader     5  XMP reader     6  Photoshop IRB / IPTC-IIM readers     7  ICC reader
 A "crash" is any exception other than the engine's typed EngineError, a clean output that still holds what its
 policy removes (the fail-closed promise), an api result with an internal error, or an input slower than the
@@ -50,8 +50,8 @@ def fuzz_file(body: bytes, mode: int) -> None:
         leftover = sorted({f.key for f in after if not policy.allows(f)})
         if leftover:
             raise AssertionError(f"fail-closed broken: {fmt.name} clean output still holds {leftover}")
-    if "process" in api.OPERATIONS and mode == 0:
-        result = api.handle("process", body, {}, NAME)
+    if "process" in api.OPERATIONS and mode == 0:  # decode + resize + re-encode, then api's own gate
+        result = api.handle("process", body, {"resize": {"long_edge": 48}}, NAME)
         if not result["ok"] and result["error"]["code"] == "internal":
             raise AssertionError(f"process: {result['error']['message']}")
 

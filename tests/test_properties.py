@@ -216,3 +216,16 @@ def test_iptc_and_photoshop_readers_never_raise(blob, prefix):
 def test_icc_reader_never_raises(blob, count):
     profile = blob[:128].ljust(128, b"\x00") + struct.pack(">I", count) + blob[128:]
     assert icc.read(profile)[0].key == "icc_profile"
+
+
+@pytest.mark.skipif("process" not in api.OPERATIONS, reason="the process op has not landed yet")
+@pytest.mark.parametrize("fmt_name", FORMATS)
+@settings(max_examples=max(10, int(os.environ.get("IMAGE_STUDIO_EXAMPLES", "40")) // 2), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data(), long_edge=st.sampled_from([1, 7, 64]), out=st.sampled_from(["keep", "jpeg", "png", "webp"]))
+def test_mutated_files_through_process_keep_the_contract(fmt_name, data, long_edge, out):
+    """Decode, resize and re-encode damaged files: a verified clean output or a typed error naming the file."""
+    sample = data.draw(mutated(SEEDS[fmt_name]))
+    name = f"mutated.{fmt_name}"
+    result = api.handle("process", sample, {"resize": {"long_edge": long_edge}, "encode": {"format": out}}, name)
+    check_result("process", name, sample, result, 0.0)
