@@ -26,7 +26,11 @@ def open_image(data: bytes, name: str, load: bool = True):
         raise CorruptImage(f"{label}: the picture cannot be read ({err})") from None
     if not load:
         return im
-    check_size(im.width, im.height, getattr(im, "n_frames", 1), name)
+    try:
+        frames = getattr(im, "n_frames", 1)  # Pillow reads every page header to count them
+    except Exception as err:  # noqa: BLE001 - e.g. TypeError for a TIFF IFD without ImageWidth
+        raise CorruptImage(f"{label}: a page of the picture cannot be read ({err})") from None
+    check_size(im.width, im.height, frames, name)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
