@@ -229,3 +229,11 @@ def test_mutated_files_through_process_keep_the_contract(fmt_name, data, long_ed
     name = f"mutated.{fmt_name}"
     result = api.handle("process", sample, {"resize": {"long_edge": long_edge}, "encode": {"format": out}}, name)
     check_result("process", name, sample, result, 0.0)
+
+
+@pytest.mark.parametrize("name,sample", hi.fuzz_finds(), ids=[n for n, _ in hi.fuzz_finds()])
+def test_fuzz_finds_stay_fixed_at_container_level(name, sample):
+    """The fuzzer calls containers directly (clean even when inspect refused): so do these regressions."""
+    fmt = sniff(sample, name)
+    for policy in (CleanPolicy(), CleanPolicy(keep_icc=False, keep_orientation=False)):
+        _clean_and_check(fmt.name, sample, policy, name)
