@@ -128,3 +128,21 @@ def test_every_frame_of_an_animation_is_marked_and_timing_kept(fmt):
         assert sum(min(frame.crop((0, 45, 60, 90)).getdata(), key=sum)) < 100     # dark text drawn
         assert sum(min(frame.crop((60, 0, 120, 45)).getdata(), key=sum)) > 150    # top-right untouched
     assert durations == [100, 120, 140, 160]
+
+
+def test_jpeg_resized_then_marked_through_the_ycbcr_path():
+    """A JPEG bound for JPEG decodes to YCbCr and shrinks luma-first; the watermark still lands in colour."""
+    from imagestudio.quality import ssim
+    base = Image.new("RGB", (800, 600), (30, 60, 90))
+    recipe = {"resize": {"long_edge": 400}, "watermark": {"text": "WM", "color": "#ffff00", "opacity": 1.0,
+                                                          "font_size": 0.2, "position": "center"}}
+    result = api.handle("process", encoded(base, quality=95), recipe, "photo.jpg")
+    assert result["ok"], result
+    assert "luma-first YCbCr" in result["report"]["operations"][0]["detail"]
+    out = opened(result["data"]).convert("RGB")
+    assert out.size == (400, 300)
+    r, g, b = max(out.crop((150, 110, 250, 190)).getdata(), key=sum)
+    assert r > 220 and g > 220 and b < r - 60                   # yellow text (4:2:0 chroma blurs thin strokes)
+    assert out.getpixel((10, 10)) == pytest.approx((30, 60, 90), abs=6)
+    lossless = api.handle("process", encoded(base, quality=95), {**recipe, "encode": {"format": "png"}}, "photo.jpg")
+    assert ssim(opened(lossless["data"]).convert("RGB"), out) > 0.95  # same picture as the plain RGB path

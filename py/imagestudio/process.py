@@ -76,7 +76,7 @@ def _reencode(data: bytes, name: str, recipe: Recipe, fmt) -> dict:
             return None  # an explicit box is in full-size pixels: decode at full size
         return resize.scale_ratio(crop.cropped_size(upright, recipe.crop, name), recipe.resize)
 
-    decoded = decode(data, name, ratio, want_ycbcr=out_fmt == "jpeg" and not recipe.watermark.active)
+    decoded = decode(data, name, ratio, want_ycbcr=out_fmt == "jpeg")  # watermark converts to RGB itself
     clock["decode"] = time.perf_counter()
     steps = []
     if decoded.orientation != 1:
