@@ -22,7 +22,6 @@ export class FileCard {
     this.file = file;
     this.root = el("li", "file");
     this.root.dataset.state = "queued";
-    this.root.setAttribute("aria-label", file.name);
 
     const thumbBox = el("div", "thumb");
     this.thumbUrl = URL.createObjectURL(file);
@@ -159,14 +158,16 @@ export class FileCard {
     this.badge.setAttribute("aria-expanded", String(open));
   }
 
-  showError(message) {
+  // `retry`: offer "Try again" only where another go can help (a cancel, a crash, a time-out),
+  // not for a file the engine has said it cannot read.
+  showError(message, retry = true) {
     this.setState("error", "Failed");
     this.cropButton.hidden = true;  // nothing to crop in a file the engine cannot read
     this.clearResult();
     const error = el("p", "file-error", message);
     error.setAttribute("role", "alert");
     this.result.append(error);
-    this.retryButton.hidden = false;
+    this.retryButton.hidden = !retry;
     if (this.badge.disabled) {
       this.badge.textContent = "Not read";
       this.badge.className = "badge pending";

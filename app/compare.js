@@ -42,7 +42,8 @@ export class CompareDialog {
     });
   }
 
-  open(card) {
+  // `box`: the photo's own crop [left, top, right, bottom], so "before" shows the same area as "after".
+  open(card, box = null) {
     const result = card.output;
     const report = result.report || {};
     this.opener = card.compareButton;
@@ -62,9 +63,14 @@ export class CompareDialog {
       : report.lossless ? "SSIM 1 (pixels untouched)" : "SSIM not measured");
     $("compare-stats").textContent = parts.join(" · ");
     $("compare-title").textContent = `Compare: ${card.file.name}`;
-    // A cropped or resized result is stretched over the original's box: say so rather than mislead.
-    this.after.classList.toggle("reshaped", Boolean(report.width && card.report?.width
-      && Math.abs(report.width / report.height - card.report.width / card.report.height) > 0.01));
+    const w = card.thumb.naturalWidth, h = card.thumb.naturalHeight;
+    this.before.style.objectViewBox = box && w ? `inset(${box[1]}px ${w - box[2]}px ${h - box[3]}px ${box[0]}px)` : "";
+    // An aspect crop of the whole batch is not drawn on "before": say so rather than mislead.
+    const shape = (a, b) => (a && b ? a / b : 0);
+    const before = box ? shape(box[2] - box[0], box[3] - box[1]) : shape(w, h);
+    if (!box && Math.abs(before - shape(report.width, report.height)) > 0.01) {
+      $("compare-stats").textContent += " · the result is cropped: “before” shows the whole photo";
+    }
     this.setSplit(50);
     this.setZoom(1);
     this.dialog.showModal();

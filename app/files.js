@@ -52,14 +52,10 @@ export function onFiles(target, picker, handle, { folderPicker, overlay } = {}) 
       : new File([f], `pasted-${stamp}-${i + 1}.${(f.type.split("/")[1] || "bin")}`, { type: f.type }))));
   });
 
-  target.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" || event.key === " ") {
-      event.preventDefault();
-      picker.click();
-    }
-  });
+  // The drop zone's own buttons open the pickers; a click elsewhere on the zone opens the file picker.
   target.addEventListener("click", (event) => {
-    if (event.target === target || event.target.tagName === "P") picker.click();
+    if (event.target.closest("#choose-folder")) folderPicker?.click();
+    else if (!event.target.closest("input")) picker.click();
   });
 }
 

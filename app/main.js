@@ -61,11 +61,13 @@ const catalogueReady = loadCatalogue().then((result) => {
   panel.build(catalogue);
   crop.allowRotation("rotate" in (catalogue.defaults.crop || {}));
   preview.setWatermark(panel.recipe.watermark);
+  $("wm-preview-box").hidden = true;  // shown once a watermark is chosen
   return true;
 });
 
 panel.addEventListener("change", () => {
   preview.setWatermark(panel.recipe.watermark);
+  $("wm-preview-box").hidden = panel.watermarkKind() === "none";
   refreshStale();
 });
 
@@ -77,7 +79,7 @@ function addFiles(files) {
     item.card = new FileCard(file, {
       onRemove: () => removeItem(item),
       onCrop: () => editCrop(item),
-      onCompare: () => compare.open(item.card),
+      onCompare: () => compare.open(item.card, item.box),
       onSelect: () => select(item),
       onRetry: () => batch.enqueue(item, (stale) => run(item, stale)),
     });
@@ -105,6 +107,9 @@ function recipeFor(item) {
   return panel.recipeFor({ box: item.box });
 }
 
+// Errors where trying again can help; the engine's other codes describe the file itself.
+const RETRYABLE = new Set(["cancelled", "worker_crashed", "worker", "timeout", "internal"]);
+
 // One file through the engine: inspect (the report and badge), then process with the current recipe.
 // `stale()` turns true when the batch was cancelled meanwhile: the answer is then dropped.
 async function run(item, stale) {
@@ -113,7 +118,7 @@ async function run(item, stale) {
   if (!card.report) {
     const inspected = await engine.call("inspect", item.file.name, await item.file.arrayBuffer(), {});
     if (stale()) return;
-    if (!inspected.ok) return card.showError(inspected.error.message);
+    if (!inspected.ok) return card.showError(inspected.error.message, RETRYABLE.has(inspected.error.code));
     card.showReport(inspected.report);
   }
   const hasProcess = await catalogueReady;
@@ -125,7 +130,7 @@ async function run(item, stale) {
   const result = await engine.call(hasProcess ? "process" : "clean", item.file.name, await item.file.arrayBuffer(), options);
   if (stale()) return;
   item.recipeKey = JSON.stringify(recipe);
-  if (!result.ok) return card.showError(result.error.message);
+  if (!result.ok) return card.showError(result.error.message, RETRYABLE.has(result.error.code));
   card.showResult(result);
   card.setStale(false);
 }
@@ -232,6 +237,7 @@ $("recipe-export").addEventListener("click", () => {
   saveBytes(new TextEncoder().encode(json), "application/json", "image-studio-recipe.json");
   $("recipe-message").textContent = "Recipe saved. Use it on the command line: python -m imagestudio process --recipe image-studio-recipe.json";
 });
+$("recipe-import-button").addEventListener("click", () => $("recipe-import").click());
 $("recipe-import").addEventListener("change", async (event) => {
   const file = event.target.files[0];
   event.target.value = "";
@@ -244,5 +250,8 @@ $("recipe-import").addEventListener("change", async (event) => {
   }
 });
 
-onFiles($("dropzone"), $("picker"), addFiles, { overlay: $("drop-overlay") });
+// Folder picking where the browser has it (all current desktop browsers; most phones do not).
+const folderPicker = $("folder-picker");
+if (!("webkitdirectory" in folderPicker) || /Android|iPhone|iPad/.test(navigator.userAgent)) $("folder-choice").hidden = true;
+onFiles($("dropzone"), $("picker"), addFiles, { overlay: $("drop-overlay"), folderPicker });
 renderBatch();

@@ -8,6 +8,9 @@ from PIL import Image, ImageDraw
 
 from samples import GPS_LATLON, gps_photo  # noqa: F401  (re-exported)
 
+# Re-encoding a 12 MP photo with automatic quality takes seconds in wasm, more on a busy 2-core machine.
+SLOW_MS = 120_000
+
 
 def photo(size=(2400, 1600), fmt="JPEG", gps=True, quality=92) -> bytes:
     """A photo-like picture (gradients, shapes, grain) with GPS and camera data, `size` pixels."""
@@ -88,7 +91,7 @@ def download(page, locator):
 def finished(page, name):
     """The card once its result is made with the current recipe (not an older one)."""
     done = page.locator('.file[data-state="done"]:not(.stale)', has_text=name)
-    done.wait_for()
+    done.wait_for(timeout=SLOW_MS)
     return done
 
 

@@ -83,7 +83,7 @@ def test_keyboard_only_main_flow(page, tmp_path):
     def focus_ring():
         return page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
 
-    tab_to("() => document.activeElement.id === 'dropzone'")
+    tab_to("() => document.activeElement.id === 'choose-files'")
     assert focus_ring() != "none"
     path = tmp_path / "keys.jpg"
     path.write_bytes(photo((2400, 1600)))

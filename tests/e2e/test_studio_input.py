@@ -45,4 +45,17 @@ def test_picker_drop_and_paste_make_cards_with_badges_and_reports(context, page,
     assert pasted.locator(".file-name").inner_text().endswith("-1.png")
     assert page.locator(".file").count() == 4
     assert "4 of 4 ready" in page.locator("#overall-label").inner_text()
+
+    # A whole folder: its pictures come in, the rest of what lies there does not.
+    folder = tmp_path / "holiday"
+    (folder / "day2").mkdir(parents=True)
+    (folder / "sea.jpg").write_bytes(gps_photo((40, 30)))
+    (folder / "day2" / "hill.png").write_bytes(plain_png((30, 20)))
+    (folder / "notes.txt").write_text("not a photo")
+    (folder / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    assert page.get_by_role("button", name="Choose a folder", exact=True).is_visible()
+    page.set_input_files("#folder-picker", str(folder))
+    card(page, "sea.jpg").locator(".download").wait_for()
+    card(page, "hill.png").locator(".download").wait_for()
+    assert page.locator(".file").count() == 6
     assert not page.errors

@@ -1,12 +1,17 @@
 """The recipe panel: each preset's output checked with Pillow, custom settings, reset, export and import."""
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 from imagestudio.recipe import Recipe, catalogue
 
 from conftest import wait_engine_ready
 from studio_helpers import assert_no_private_metadata, card, download, download_card, image_of, photo, pick
 
+ROOT = Path(__file__).resolve().parents[2]
 PRESETS = {p["id"]: p for p in catalogue()["presets"]}
 
 
@@ -92,6 +97,21 @@ def test_controls_reset_and_the_recipe_round_trips_as_command_line_json(page, tm
     assert recipe.resize.long_edge == PRESETS["email"]["recipe"]["resize"]["long_edge"]
     assert recipe.watermark.text == "© Studio test"
     assert set(exported) == {"resize", "encode", "watermark"}
+
+    # The command line takes the exported file as it is and makes the same file the page makes.
+    original = photo((1600, 1000))
+    pick(page, tmp_path, {"pier.jpg": original})
+    page_name, page_data = download_card(page, "pier.jpg")
+    recipe_file = tmp_path / "exported.json"
+    recipe_file.write_bytes(data)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "pier.jpg").write_bytes(original)
+    subprocess.run([sys.executable, "-m", "imagestudio", "process", str(tmp_path / "in" / "pier.jpg"),
+                    "-o", str(tmp_path / "cli"), "--recipe", str(recipe_file)],
+                   check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT / "py")}, capture_output=True)
+    cli_data = (tmp_path / "cli" / page_name).read_bytes()  # the same name, chosen by the same engine
+    assert len(page_data) <= 120 * 1024 and len(cli_data) <= 120 * 1024
+    assert image_of(page_data).size == image_of(cli_data).size
 
     # Importing a recipe (as written for the command line) sets every control.
     path = tmp_path / "web.json"
