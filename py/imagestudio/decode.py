@@ -153,7 +153,7 @@ def decode(data: bytes, name: str = "", target_ratio=None, want_ycbcr: bool = Fa
         frames_total = 1
     try:
         if frames_total > 1:
-            _decode_frames(image, result)
+            _decode_frames(image, result, name)
         else:
             ratio = target_ratio(source_size) if target_ratio else None
             if image.format == "JPEG" and ratio is not None and ratio < 1:
@@ -165,6 +165,8 @@ def decode(data: bytes, name: str = "", target_ratio=None, want_ycbcr: bool = Fa
             else:
                 frame = ImageOps.exif_transpose(frame)
             result.frames = [frame]
+    except Image.DecompressionBombError as err:  # a later GIF frame can grow the canvas past Pillow's own limit
+        raise TooLarge(f"{_label(name)}: {err}; nothing was produced") from None
     except (OSError, SyntaxError, ValueError) as err:
         raise CorruptImage(f"{_label(name)}: the picture data is damaged ({err})") from None
     for frame in result.frames:
@@ -187,11 +189,12 @@ def _jpeg_speedups(image, ratio: float, want_ycbcr: bool, result: Decoded):
     result.draft_scale = image.decoderconfig[0] if image.decoderconfig else 1
 
 
-def _decode_frames(image, result: Decoded):
+def _decode_frames(image, result: Decoded, name: str = ""):
     durations = []
     frames = []
     for index in range(image.n_frames):
         image.seek(index)
+        check_size(image.width, image.height, image.n_frames, name)  # a GIF frame may enlarge the canvas
         frame = image.convert("RGBA")
         frames.append(ImageOps.exif_transpose(frame) if result.orientation != 1 else frame)
         durations.append(int(image.info.get("duration", 100) or 100))
