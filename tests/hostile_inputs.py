@@ -200,6 +200,15 @@ def tiff_with_size(width: int, height: int) -> bytes:
                      (0x0117, 4, 1, width * height)])
 
 
+def gif_frame_grows_canvas(width: int, height: int) -> bytes:
+    """A small 2-frame GIF whose second image descriptor is huge: Pillow grows the canvas when it seeks there."""
+    data = bytearray(animated_gif(2, (4, 4)))
+    descriptors = [i for i in range(13, len(data)) if data[i] == 0x2C and data[i - 1] == 0x00]
+    at = descriptors[-1]
+    data[at + 5:at + 9] = struct.pack("<HH", width, height)
+    return bytes(data)
+
+
 def zlib_bomb(size: int) -> bytes:
     return zlib.compress(b"\x00" * size, 9)
 
@@ -227,6 +236,8 @@ def apng(frames: int, size=(2, 2)) -> bytes:
 
 # Inputs the fuzzer (fuzz/run.py) found crashing the engine, kept as regression cases: name -> base64 (no mode byte).
 FUZZ_FINDS = {
+    "fuzz-gif-later-frame-771-megapixels.gif":
+        "R0lGODlhMgAyAPIEAP//mf//////Zv8AAAAAAAAAAAAAAAAAACH/C05FVFNDQVBFMi4wAwEAAAAh+QQECgD/ACH+FnRoaXMgaXMgYSB0ZXN0IGNvbW1lbnQALAAAAAAyADIAAAJ9jI+py+0Po5y02ouz3rz7D4biSJbmiabqyrbuC8fyTNfBEA/6vgMqDxwABENTEDhMCnCiI5AIBeiazl50yfxUrUrp1LPldbFfTnh39ZY1Zy4UaG7rosG4fGu/Ozf6cL4Pxwd49De4hmFYVwgIlnjIlhhiSMVIeWfU9lNlUQAAIfkEBQoABQAsBQARACMAIQAAA28Yutw9Lso5qr0zs8u5ll3ofYtoWqRynukqAtXndgJQC1A2c3afg7vLzRYDBiu9WjFytAxxP0cTOVw+piIKtqPdYoxe6zUsHns15Ch42sKmAts3vCkvzepSE37P7/v/gIEfBISFhoeIhhmJjI0EGQkAIfkEBQoABAAsBQAMACIAJgAAA2oYutw9Lko5qr0zr8u5jl3ofYpoWmRwnuS6aq6bxS9F186NP7pp9xYBKge8AIZEoACwFP56zCgEVGwyp0moFZstcrtFmPf71KW8KVUvvYmxwZi3fE6v2+/4vH7P7/vvBIGCg4SEKYWIiBMJACH5BAUKAAQALAoABgAdACwAAANsGLrc0zDCQauV2GqN2f5cBo6USILSeU7q6rXkC8fK7AY2jefozn+LHwVwqf0AAmTJyEsml74cUvkINqdVq9SZ1c6cgNTPlOvwOl4dOh1au9/wuHxOr9vv+Lx+z+/7/4CBcASEhYaFcYeKhBgJACH5BAUKAAQALAwAAYlQTkcNChoKAAAADUlIRAAbADEAAANkGLq807IwQauV0WqN1f5cBo6USILQeU7q6rXkC8fzWtN3fgf6x/ecniCoAwwrspoAgEzOjMyH42Ys4W5L6bVWleQ6PxWYhRqbz+i0es1uu9/wuHxOr9vv+Lx+z38T/oBugIESCQAh+QQFCgAFACwMAAEAGwAxAAADaBi63P4wykmrvZiO3Ib/4AWO40Se5YOun8quzvsysrzUc4Db+9yzup/wFxwCQsMBQLD0FH9MpjO5bG6eu+jxJqwKrgqhNjZ0CSFnCU4E47jf8Lh8Tq/b7/i8fs/vKwiAgYKBFoOGgBEJACH5BAUKAAUALAoABgAdACwAAANrGLrc/jDKSau9OGs9dhtgKGZiWVZmekZqG7JuC2Aoeopomtqpotbqhu3rVvIKgFN9CgAvdBGdqUcEPoQmXw93RIaIPKbDGVL+jA0qCHrDLrSzJpg1HZOz5pE47WWw2252zkwDx7QXfEZICrz6gIGCg4SFCwSIiYqLjIoRjZCRBBEJADs=",
     "fuzz-tiff-second-ifd-without-width.tif":
         "SUkqAAgAAAAJAAABBAABAAAACAAAAAEBBAABAAAACAAAAAIBAwABAAAAEAAAAAMBAwABAAAAAQAAAAYBAwABAAAAAQAAABEBBAABAAAAegAAABYBBAABAAAACAAAABcBBAABAAAAgAAAABwBAwABAAAAAQAAAgAA/9j/4AAAAAAADQ0ZGSYmMjI/P0tLCws3N0NDUFBdXWlpdnaCgkJCbm56eoeHk5OgoK2tubl5eQ4OGxsoKDQ0QUFNTVpaGhpFu6VSXl5ra3h4hISRkVFRfHyJiZWVoqKurru7x8f///////8S/i9CT09cXGhoKChUVGBgbW15eYaGkpKfn19f",
 }
@@ -361,6 +372,8 @@ def bad_inputs() -> list[tuple[str, bytes]]:
     add("bomb-60000x60000.gif", gif_with_size(60000, 60000))
     add("bomb-16384x16384.webp", webp_vp8x_with_size(16384, 16384))
     add("bomb-60000x60000.tif", tiff_with_size(60000, 60000))
+    add("bomb-gif-second-frame-12000x12000.gif", gif_frame_grows_canvas(12000, 12000))
+    add("bomb-gif-second-frame-60000x60000.gif", gif_frame_grows_canvas(60000, 60000))
 
     # Extreme but legal shapes and pixel formats.
     add("1x1.jpg", encode("JPEG", "RGB", (1, 1)))

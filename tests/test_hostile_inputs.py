@@ -132,3 +132,16 @@ def test_decompression_bomb_is_refused_before_decoding_with_a_visible_limit(name
     message = result["error"]["message"]
     assert name in message and "60000" in message
     assert any(ch.isdigit() for ch in message.replace("60000", "")), f"the limit is not shown: {message}"
+
+
+@pytest.mark.skipif("process" not in api.OPERATIONS, reason="the process op has not landed yet")
+@pytest.mark.parametrize("side", [12000, 60000])
+def test_gif_whose_later_frame_grows_the_canvas_is_refused_before_decoding_it(side):
+    """The first frame is 4x4; the second claims side x side. Pillow grows the canvas on seek."""
+    name = f"grow-{side}.gif"
+    data = dict(CASES)[f"bomb-gif-second-frame-{side}x{side}.gif"]
+    started = time.perf_counter()
+    result = api.handle("process", data, RESIZE, name)
+    assert time.perf_counter() - started < 2
+    assert not result["ok"] and result["error"]["code"] == "too_large", result
+    assert result["error"]["message"].startswith(f"{name}: ") and "limit" in result["error"]["message"]
