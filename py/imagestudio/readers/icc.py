@@ -41,5 +41,8 @@ def description(profile: bytes) -> str | None:
 
 def read(profile: bytes, where: str = "ICC profile") -> list[Finding]:
     name = description(profile)
-    value = f"{shorten(name, 80)} ({len(profile)} bytes)" if name else f"{len(profile)} bytes"
+    facts = [f"{len(profile)} bytes"]
+    if _tag(profile, b"mmod"):  # Apple display profiles record the screen's maker, model (and serial)
+        facts.append("made for one display model")
+    value = f"{shorten(name, 80)} ({', '.join(facts)})" if name else ", ".join(facts)
     return [Finding("other", "icc_profile", "Colour profile", value, where)]
