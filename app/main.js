@@ -104,7 +104,7 @@ function removeItem(item) {
 }
 
 function recipeFor(item) {
-  return panel.recipeFor({ box: item.box });
+  return panel.recipeFor({ box: item.box, rotate: item.rotate });
 }
 
 // Errors where trying again can help; the engine's other codes describe the file itself.

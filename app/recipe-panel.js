@@ -361,6 +361,8 @@ export class RecipePanel extends EventTarget {
       this.range("watermark.font_size", "Text size", { min: 1, max: 30, step: 0.5, scale: 100, unit: "% of the short side", when: isText }),
       this.range("watermark.logo_scale", "Logo size", { min: 1, max: 100, step: 1, scale: 100, unit: "% of the short side", when: isLogo }),
       this.color("watermark.color", "Text colour", { when: isText }),
+      this.number("watermark.rotation", "Turn the watermark (degrees)", { min: -360, max: 360, step: 1, when: active,
+        hint: "Counter-clockwise. Empty: level, or 30° when tiled." }),
       this.range("watermark.margin", "Distance from the edge", { min: 0, max: 45, step: 0.5, scale: 100, unit: "%", when: () => active() && this.recipe.watermark.position !== "tiled" })];
   }
 
@@ -437,6 +439,8 @@ export class RecipePanel extends EventTarget {
     if (!this.recipe) return null;
     const recipe = clone(this.recipe);
     if (extra.box) recipe.crop = { ...recipe.crop, aspect: "free", box: extra.box };
+    // Quarter turns from the crop editor, once the engine's recipe has them (the editor hides them until then).
+    if (extra.rotate && "rotate" in (this.defaults.crop || {})) recipe.crop = { ...recipe.crop, rotate: extra.rotate };
     return recipe;
   }
 }

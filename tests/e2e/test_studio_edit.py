@@ -65,11 +65,12 @@ def test_watermark_preview_output_and_compare(page, tmp_path):
     pick(page, tmp_path, {"night.jpg": dark_photo()})
     finished(page, "night.jpg")
     preview = page.get_by_role("img", name="Watermark preview on the selected photo")
-    assert "night.jpg" in page.locator("#wm-preview-caption").inner_text()
-    bare = preview.evaluate("c => c.toDataURL()")
+    assert not preview.is_visible()  # no watermark, no preview
 
     page.get_by_label("Add a watermark", exact=True).select_option("text")
     page.get_by_label("Watermark text", exact=True).fill("SAMPLE")
+    assert "night.jpg" in page.locator("#wm-preview-caption").inner_text()
+    bare = preview.evaluate("c => c.toDataURL()")  # bottom right, the default place
     page.get_by_role("radio", name="Top left").check()
     opacity = page.get_by_label("Opacity", exact=True)
     opacity.focus()
@@ -97,6 +98,20 @@ def test_watermark_preview_output_and_compare(page, tmp_path):
     _, data = download_card(page, "night.jpg")
     out = image_of(data)
     assert brightest(out, (600, 400, 900, 600)) > 120 and brightest(out, (300, 200, 600, 400)) > 120
+
+    # A logo instead of text: a red PNG, top right, drawn by Python where the grid says.
+    logo = tmp_path / "logo.png"
+    Image.new("RGBA", (64, 64), (230, 20, 20, 255)).save(logo)
+    page.get_by_label("Add a watermark", exact=True).select_option("logo")
+    page.get_by_label("Logo file (PNG)", exact=True).set_input_files(str(logo))
+    page.get_by_text("Using logo.png").wait_for()
+    page.get_by_role("radio", name="Top right").check()
+    page.locator("#process").click()
+    _, data = download_card(page, "night.jpg")
+    out = image_of(data).convert("RGB")
+    r, g, _b = out.getpixel((820, 78))    # inside the logo: 20 % of the short side, 3 % from the edges
+    assert r > 180 and g < 90, (r, g)
+    assert out.getpixel((80, 520))[0] < 80  # the opposite corner is untouched
 
     # Compare: sizes, saving and SSIM; the split and zoom move.
     card(page, "night.jpg").get_by_role("button", name="Compare before and after for night.jpg").click()
