@@ -7,7 +7,8 @@ and needs no Orientation tag (writing one would turn it twice)."""
 import io
 import warnings
 
-from ..errors import CorruptImage
+from ..decode import MAX_ANIMATION_PIXELS, check_size
+from ..errors import CorruptImage, EngineError, TooLarge
 from ..readers import exif as exif_reader
 from ..report import Finding
 from . import kept, reencode
@@ -54,7 +55,7 @@ def clean(data: bytes, policy, name: str = "") -> bytes:
     findings = exif_reader.read(data, "TIFF IFD0", tiff_file=True)
     icc_profile = im.info.get("icc_profile") if policy.keep_icc else None
     compression = im.info.get("compression")
-    frames = []
+    frames, pixels = [], 0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for i, tags in _pages(im, name):
@@ -62,7 +63,15 @@ def clean(data: bytes, policy, name: str = "") -> bytes:
                 continue  # a preview of the picture is a hidden picture: dropped
             try:
                 im.seek(i)
+                # Every page, not only the first, before its pixels are allocated; all pages stay in memory.
+                pixels += im.width * im.height
+                check_size(im.width, im.height, 1, name)
+                if pixels > MAX_ANIMATION_PIXELS:
+                    raise TooLarge(f"{name or 'this file'}: its pages hold {pixels / 1e6:.1f} megapixels in all, "
+                                   f"over the limit of {MAX_ANIMATION_PIXELS / 1e6:.0f} megapixels; nothing was produced")
                 im.load()
+            except EngineError:
+                raise
             except Exception as err:  # noqa: BLE001 - a later page that does not decode
                 raise CorruptImage(f"{name or 'this file'}: TIFF page {i + 1} cannot be decoded ({err})") from None
             frames.append(reencode.bare_copy(im))
