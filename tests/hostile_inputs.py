@@ -209,6 +209,23 @@ def gif_frame_grows_canvas(width: int, height: int) -> bytes:
     return bytes(data)
 
 
+def tiff_second_page(width: int, height: int) -> bytes:
+    """A 2-page TIFF: page 1 is 4x4, page 2's header claims width x height (its strip is tiny)."""
+    buf = io.BytesIO()
+    Image.new("RGB", (4, 4), (1, 2, 3)).save(buf, "TIFF", save_all=True, append_images=[Image.new("RGB", (4, 4))])
+    data = bytearray(buf.getvalue())
+    first = struct.unpack("<I", data[4:8])[0]
+    count = struct.unpack("<H", data[first:first + 2])[0]
+    second = struct.unpack("<I", data[first + 2 + 12 * count:first + 6 + 12 * count])[0]
+    for i in range(struct.unpack("<H", data[second:second + 2])[0]):
+        at = second + 2 + 12 * i
+        tag, kind = struct.unpack("<HH", data[at:at + 4])
+        value = {0x100: width, 0x101: height, 0x116: height}.get(tag)
+        if value is not None:
+            data[at + 8:at + 12] = struct.pack("<I", value) if kind == 4 else struct.pack("<HH", value, 0)
+    return bytes(data)
+
+
 def zlib_bomb(size: int) -> bytes:
     return zlib.compress(b"\x00" * size, 9)
 
@@ -373,6 +390,7 @@ def bad_inputs() -> list[tuple[str, bytes]]:
     add("bomb-16384x16384.webp", webp_vp8x_with_size(16384, 16384))
     add("bomb-60000x60000.tif", tiff_with_size(60000, 60000))
     add("bomb-gif-second-frame-12000x12000.gif", gif_frame_grows_canvas(12000, 12000))
+    add("bomb-tiff-second-page-12000x12000.tif", tiff_second_page(12000, 12000))
     add("bomb-gif-second-frame-60000x60000.gif", gif_frame_grows_canvas(60000, 60000))
 
     # Extreme but legal shapes and pixel formats.

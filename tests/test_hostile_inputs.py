@@ -145,3 +145,11 @@ def test_gif_whose_later_frame_grows_the_canvas_is_refused_before_decoding_it(si
     assert time.perf_counter() - started < 2
     assert not result["ok"] and result["error"]["code"] == "too_large", result
     assert result["error"]["message"].startswith(f"{name}: ") and "limit" in result["error"]["message"]
+
+
+def test_tiff_whose_second_page_is_huge_is_refused_before_decoding_it():
+    """TIFF is cleaned by re-encoding every page: each page must pass the pixel limit, not only the first."""
+    name = "pages.tif"
+    result = api.handle("clean", dict(CASES)["bomb-tiff-second-page-12000x12000.tif"], {}, name)
+    assert not result["ok"] and result["error"]["code"] == "too_large", result
+    assert result["error"]["message"].startswith(f"{name}: 12000x12000") and "limit" in result["error"]["message"]
