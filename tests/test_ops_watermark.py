@@ -146,3 +146,10 @@ def test_jpeg_resized_then_marked_through_the_ycbcr_path():
     assert out.getpixel((10, 10)) == pytest.approx((30, 60, 90), abs=6)
     lossless = api.handle("process", encoded(base, quality=95), {**recipe, "encode": {"format": "png"}}, "photo.jpg")
     assert ssim(opened(lossless["data"]).convert("RGB"), out) > 0.95  # same picture as the plain RGB path
+
+
+def test_missing_font_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(watermark, "FONT_DIRS", ["/nonexistent"])
+    monkeypatch.setattr(watermark, "_fonts", {})
+    result = api.handle("process", encoded(Image.new("RGB", (50, 50))), {"watermark": {"text": "x"}}, "f.jpg")
+    assert not result["ok"] and "f.jpg" in result["error"]["message"] and "font" in result["error"]["message"]

@@ -100,7 +100,7 @@ def _reencode(data: bytes, name: str, recipe: Recipe, fmt) -> dict:
             steps.append({"step": "resize", "detail": "already within the requested size (no upscaling)",
                           "skipped": True})
     if recipe.watermark.active:
-        stamp = watermark.build(frames[0].size, recipe.watermark, logo)
+        stamp = watermark.build(frames[0].size, recipe.watermark, logo, name)
         frames = [watermark.apply(f, recipe.watermark, stamp) for f in frames]
         kind = "logo" if logo is not None else "text"
         steps.append({"step": "watermark", "detail": f"{kind}, {recipe.watermark.position}"})

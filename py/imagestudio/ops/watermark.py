@@ -29,17 +29,18 @@ MAX_LOGO_PIXELS = 25_000_000
 _fonts = {}
 
 
-def font_path() -> Path:
+def font_path(name: str = "") -> Path:
     for folder in FONT_DIRS:
         if folder and (Path(folder) / FONT_FILE).is_file():
             return Path(folder) / FONT_FILE
-    raise EngineError(f"the watermark font {FONT_FILE} is missing (looked in static/fonts and $IMAGESTUDIO_FONTS)")
+    raise EngineError(f"{name or 'this file'}: cannot draw the text watermark, the font {FONT_FILE} is missing "
+                      "(looked beside the package, in static/fonts and in $IMAGESTUDIO_FONTS)")
 
 
-def _font(px: int) -> ImageFont.FreeTypeFont:
+def _font(px: int, name: str = "") -> ImageFont.FreeTypeFont:
     if px not in _fonts:
         # BASIC layout: the browser build of Pillow has no libraqm, so native output matches it.
-        _fonts[px] = ImageFont.truetype(str(font_path()), px, layout_engine=ImageFont.Layout.BASIC)
+        _fonts[px] = ImageFont.truetype(str(font_path(name)), px, layout_engine=ImageFont.Layout.BASIC)
     return _fonts[px]
 
 
@@ -47,16 +48,16 @@ def _rgb(color: str) -> tuple:
     return tuple(int(color[i:i + 2], 16) for i in (1, 3, 5))
 
 
-def _text_stamp(size: tuple, wm: Watermark) -> tuple:
+def _text_stamp(size: tuple, wm: Watermark, name: str = "") -> tuple:
     """(RGB layer, L mask at full strength) holding the text, shrunk to fit inside the margins."""
     short = min(size)
     px = max(MIN_FONT_PX, round(wm.font_size * short))
     room = max(1, size[0] - 2 * round(wm.margin * short))
     draw = ImageDraw.Draw(Image.new("L", (1, 1)))
-    bbox = draw.multiline_textbbox((0, 0), wm.text, font=_font(px))
+    bbox = draw.multiline_textbbox((0, 0), wm.text, font=_font(px, name))
     if bbox[2] - bbox[0] > room and px > MIN_FONT_PX:
         px = max(MIN_FONT_PX, int(px * room / (bbox[2] - bbox[0])))
-        bbox = draw.multiline_textbbox((0, 0), wm.text, font=_font(px))
+        bbox = draw.multiline_textbbox((0, 0), wm.text, font=_font(px, name))
     mask = Image.new("L", (max(1, bbox[2] - bbox[0]), max(1, bbox[3] - bbox[1])), 0)
     ImageDraw.Draw(mask).multiline_text((-bbox[0], -bbox[1]), wm.text, fill=255, font=_font(px))
     return Image.new("RGB", mask.size, _rgb(wm.color)), mask
@@ -88,9 +89,9 @@ def _logo_stamp(size: tuple, wm: Watermark, logo: Image.Image) -> tuple:
     return fitted.convert("RGB"), fitted.getchannel("A")
 
 
-def build(size: tuple, wm: Watermark, logo: Image.Image | None = None) -> tuple:
+def build(size: tuple, wm: Watermark, logo: Image.Image | None = None, name: str = "") -> tuple:
     """(RGB layer, L mask) the size of the picture: the watermark ready to paste."""
-    layer, mask = _logo_stamp(size, wm, logo) if logo is not None else _text_stamp(size, wm)
+    layer, mask = _logo_stamp(size, wm, logo) if logo is not None else _text_stamp(size, wm, name)
     tiled = wm.position == "tiled"
     rotation = wm.rotation if wm.rotation is not None else DEFAULT_ROTATION["tiled" if tiled else "single"]
     if rotation % 360:
