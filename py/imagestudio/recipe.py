@@ -259,13 +259,18 @@ class Recipe:
 
 # Presets: recipes as data. "clean" has no pixel operation, so it takes the lossless path.
 PRESETS = {
-    "clean": {"label": "Remove private data only", "recipe": {}},
-    "share": {"label": "Share safely", "recipe": {"resize": {"long_edge": 2048},
-                                                  "encode": {"auto_quality": "balanced"}}},
-    "email": {"label": "Email", "recipe": {"resize": {"long_edge": 2048},
-                                           "encode": {"format": "jpeg", "target_kb": 500}}},
-    "web": {"label": "Web", "recipe": {"resize": {"long_edge": 1920},
-                                       "encode": {"format": "webp", "quality": 80}}},
+    "clean": {"label": "Remove private data only",
+              "description": "Pixels untouched: location, camera, dates and other metadata removed losslessly.",
+              "recipe": {}},
+    "share": {"label": "Share safely",
+              "description": "Metadata removed, longest side 2048 px, quality chosen per photo (balanced).",
+              "recipe": {"resize": {"long_edge": 2048}, "encode": {"auto_quality": "balanced"}}},
+    "email": {"label": "Email",
+              "description": "JPEG of at most 500 KB, longest side 2048 px, the best quality that fits.",
+              "recipe": {"resize": {"long_edge": 2048}, "encode": {"format": "jpeg", "target_kb": 500}}},
+    "web": {"label": "Web",
+            "description": "WebP at quality 80, longest side 1920 px.",
+            "recipe": {"resize": {"long_edge": 1920}, "encode": {"format": "webp", "quality": 80}}},
 }
 
 
@@ -279,7 +284,8 @@ def catalogue() -> dict:
     """Everything the page needs to build its controls: defaults, presets (full recipes) and choices."""
     return {
         "defaults": Recipe().to_dict(),
-        "presets": [{"id": key, "label": p["label"], "recipe": preset(key).to_dict()} for key, p in PRESETS.items()],
+        "presets": [{"id": key, "label": p["label"], "description": p["description"],
+                     "recipe": preset(key).to_dict()} for key, p in PRESETS.items()],
         "choices": {"aspects": list(ASPECTS), "anchors": list(ANCHORS), "positions": list(POSITIONS),
                     "fits": list(FITS), "formats": list(FORMATS), "subsampling": list(SUBSAMPLING),
                     "auto_quality": {k: v for k, v in AUTO_QUALITY.items()}},
