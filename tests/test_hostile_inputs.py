@@ -153,3 +153,18 @@ def test_tiff_whose_second_page_is_huge_is_refused_before_decoding_it():
     result = api.handle("clean", dict(CASES)["bomb-tiff-second-page-12000x12000.tif"], {}, name)
     assert not result["ok"] and result["error"]["code"] == "too_large", result
     assert result["error"]["message"].startswith(f"{name}: 12000x12000") and "limit" in result["error"]["message"]
+
+
+@pytest.mark.parametrize("failure,code", [(MemoryError, "too_large"), (RecursionError, "internal"),
+                                          (KeyError, "internal")])
+def test_unexpected_failures_inside_the_engine_still_name_the_file(monkeypatch, failure, code):
+    """Out of memory (Python's MemoryError in the wasm heap) or a bug: one error naming the file, no raise."""
+    from imagestudio.containers import jpeg
+
+    def boom(*args, **kwargs):
+        raise failure("simulated")
+
+    monkeypatch.setattr(jpeg, "inspect", boom)
+    result = api.handle("inspect", dirty_jpeg(), {}, "victim.jpg")
+    assert result["ok"] is False and result["error"]["code"] == code
+    assert result["error"]["message"].startswith("victim.jpg: ")
