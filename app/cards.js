@@ -23,7 +23,9 @@ export class FileCard {
     this.root = el("li", "file");
     this.root.dataset.state = "queued";
 
-    const thumbBox = el("div", "thumb");
+    // The thumbnail is a button: it makes this the photo the watermark preview is drawn on (keyboard too).
+    const thumbBox = button("", "thumb", { "aria-label": `Preview the watermark on ${file.name}` });
+    thumbBox.addEventListener("click", () => onSelect(this));
     this.thumbUrl = URL.createObjectURL(file);
     this.thumb = el("img");
     this.thumb.alt = "";

@@ -111,3 +111,15 @@ def assert_no_private_metadata(data: bytes):
     assert not exif.get_ifd(0x8825), "GPS left in the output"
     assert 0x010F not in exif and 0x0110 not in exif, "camera make/model left in the output"
     assert b"SpyCam" not in data
+
+
+def photo_with_hidden_thumbnail() -> bytes:
+    """A JPEG whose EXIF carries a thumbnail that still shows what was cropped away (a red square)."""
+    thumb = io.BytesIO()
+    Image.new("RGB", (80, 60), (220, 0, 0)).save(thumb, "JPEG", quality=80)
+    exif = piexif.dump({"0th": {piexif.ImageIFD.Make: b"SpyCam"},
+                        "1st": {piexif.ImageIFD.JPEGInterchangeFormat: 0, piexif.ImageIFD.JPEGInterchangeFormatLength: 0},
+                        "thumbnail": thumb.getvalue()})
+    buf = io.BytesIO()
+    Image.new("RGB", (160, 120), (0, 90, 200)).save(buf, "JPEG", quality=90, exif=exif)
+    return buf.getvalue()

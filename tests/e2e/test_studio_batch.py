@@ -83,11 +83,11 @@ def test_keyboard_only_main_flow(page, tmp_path):
     def focus_ring():
         return page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
 
-    tab_to("() => document.activeElement.id === 'choose-files'")
-    assert focus_ring() != "none"
     path = tmp_path / "keys.jpg"
     path.write_bytes(photo((2400, 1600)))
-    with page.expect_file_chooser() as chooser:
+    tab_to("() => document.activeElement.id === 'choose-files'")
+    assert focus_ring() != "none"
+    with page.expect_file_chooser(timeout=60_000) as chooser:
         page.keyboard.press("Enter")
     chooser.value.set_files(str(path))
     finished(page, "keys.jpg")

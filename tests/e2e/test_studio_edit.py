@@ -5,7 +5,7 @@ import io
 from PIL import Image, ImageChops, ImageStat
 
 from conftest import wait_engine_ready
-from studio_helpers import card, download_card, finished, image_of, photo, pick
+from studio_helpers import card, download_card, finished, image_of, photo, pick, plain_png
 
 
 def dark_photo(size=(900, 600)) -> bytes:
@@ -69,7 +69,12 @@ def test_watermark_preview_output_and_compare(page, tmp_path):
 
     page.get_by_label("Add a watermark", exact=True).select_option("text")
     page.get_by_label("Watermark text", exact=True).fill("SAMPLE")
-    assert "night.jpg" in page.locator("#wm-preview-caption").inner_text()
+    assert "night.jpg" in page.locator("#wm-preview-caption").inner_text()  # the first photo, until another is chosen
+    pick(page, tmp_path, {"day.png": plain_png((200, 100), (250, 250, 250))})
+    page.get_by_role("button", name="Preview the watermark on day.png").press("Enter")
+    assert page.locator("#wm-preview-caption").inner_text() == "Preview on day.png"
+    assert preview.evaluate("c => c.width / c.height") == 2
+    page.get_by_role("button", name="Preview the watermark on night.jpg").click()
     bare = preview.evaluate("c => c.toDataURL()")  # bottom right, the default place
     page.get_by_role("radio", name="Top left").check()
     opacity = page.get_by_label("Opacity", exact=True)

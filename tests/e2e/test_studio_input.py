@@ -1,8 +1,8 @@
 """Getting files in: picker, a synthetic drop and paste; each file's card, badge, report and GPS copy."""
 
 from conftest import wait_engine_ready
-from studio_helpers import GPS_LATLON, card, download_card, drop, gps_photo, image_of, pick, plain_png, \
-    assert_no_private_metadata
+from studio_helpers import GPS_LATLON, card, download_card, drop, gps_photo, image_of, photo_with_hidden_thumbnail, \
+    pick, plain_png, assert_no_private_metadata
 
 
 def test_picker_drop_and_paste_make_cards_with_badges_and_reports(context, page, tmp_path):
@@ -58,4 +58,12 @@ def test_picker_drop_and_paste_make_cards_with_badges_and_reports(context, page,
     card(page, "sea.jpg").locator(".download").wait_for()
     card(page, "hill.png").locator(".download").wait_for()
     assert page.locator(".file").count() == 6
+
+    # A hidden EXIF thumbnail is shown in the report, so people see what the file would have given away.
+    pick(page, tmp_path, {"cropped.jpg": photo_with_hidden_thumbnail()})
+    cropped = card(page, "cropped.jpg")
+    cropped.get_by_role("button", name="Reveals camera, hidden pictures").click()
+    hidden = cropped.get_by_role("img", name="Hidden picture found in")
+    hidden.wait_for()
+    assert hidden.evaluate("img => img.complete && img.naturalWidth") == 80
     assert not page.errors
