@@ -207,3 +207,19 @@ def test_animation_to_jpeg_keeps_the_first_frame_and_says_so():
     assert out.format == "JPEG" and result["report"]["frames"] == 1
     assert out.getpixel((30, 25)) == pytest.approx((200, 30, 30), abs=12)   # frame 1 is red
     assert any("only the first frame" in n for n in result["report"]["notes"])
+
+
+@pytest.mark.parametrize("fmt", ["jpeg", "png", "webp"])
+def test_copyright_kept_only_when_the_policy_says_so(fmt):
+    exif = Image.Exif()
+    exif[0x8298] = "(c) Jane Doe"
+    exif[0x010F] = "SpyCam"
+    data = encoded(photo((64, 48)), "JPEG", exif=exif.tobytes())
+    kept = run(data, "c.jpg", resize={"long_edge": 32}, encode={"format": fmt}, policy={"keep_copyright": True})
+    out = opened(kept["data"]).getexif()
+    assert out.get(0x8298) == "(c) Jane Doe" and 0x010F not in out
+    assert [f["key"] for f in kept["report"]["kept"]] == ["copyright"]
+    assert "copyright" not in {f["key"] for f in kept["report"]["removed"]}
+    dropped = run(data, "c.jpg", resize={"long_edge": 32}, encode={"format": fmt})
+    assert not opened(dropped["data"]).getexif()
+    assert "copyright" in {f["key"] for f in dropped["report"]["removed"]}

@@ -47,6 +47,7 @@ class Decoded:
     durations: list = field(default_factory=list)  # ms per frame (animations)
     loop: int | None = None
     icc: bytes | None = None
+    copyright: str | None = None    # EXIF Copyright, written back only when the policy keeps it
     orientation: int = 1
     source_size: tuple = (0, 0)     # upright size before any draft scaling
     draft_scale: int = 1            # 2, 4, 8 when libjpeg decoded at reduced size
@@ -85,6 +86,15 @@ def orientation_of(image: Image.Image) -> int:
     except Exception:  # noqa: BLE001 - EXIF that is not TIFF (SyntaxError), or damaged pixel data read on the way: upright
         return 1
     return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+def copyright_of(image: Image.Image) -> str | None:
+    value = image.getexif().get(0x8298)
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if not isinstance(value, str):
+        return None
+    return value.strip("\x00 ") or None
 
 
 def upright_size(size: tuple, orientation: int) -> tuple:
@@ -147,7 +157,7 @@ def decode(data: bytes, name: str = "", target_ratio=None, want_ycbcr: bool = Fa
     source_size = upright_size(image.size, orientation)
     icc = image.info.get("icc_profile") or None
     result = Decoded(format=fmt, frames=[], icc=icc, orientation=orientation, source_size=source_size,
-                     loop=image.info.get("loop"))
+                     loop=image.info.get("loop"), copyright=copyright_of(image))
     if frames_total > 1 and image.format not in ANIMATED_FORMATS:
         result.notes.append(f"the file holds {frames_total} pictures ({image.format}); only the first was kept")
         frames_total = 1

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from PIL import Image
 
 from .decode import ICC_SPACES
+from .readers import exif as exif_reader
 from .recipe import DEFAULT_QUALITY, Encode
 
 # output format -> (Pillow format, mime, extension, keeps alpha, lossy)
@@ -113,8 +114,13 @@ def _png_pixels(image: Image.Image, settings: Settings) -> Image.Image:
     return image
 
 
-def save(frames: list, settings: Settings, icc: bytes | None = None, durations=None, loop=None) -> bytes:
-    """Encode one picture or an animation; returns the file bytes."""
+EXIF_OUTPUTS = {"jpeg", "png", "webp"}   # GIF has no EXIF
+
+
+def save(frames: list, settings: Settings, icc: bytes | None = None, durations=None, loop=None,
+         copyright: str | None = None) -> bytes:
+    """Encode one picture or an animation; returns the file bytes. `copyright` (kept by the policy) is
+    written as an EXIF block holding that one tag."""
     pillow_format = WRITERS[settings.format][0]
     pictures = [prepare(frame, settings) for frame in frames]
     if len(pictures) > 1 and settings.format == "png" and any(p.mode == "P" for p in pictures):
@@ -126,6 +132,8 @@ def save(frames: list, settings: Settings, icc: bytes | None = None, durations=N
     profile = icc_for(icc, first.mode if first.mode != "P" else "RGB")
     if profile:
         options["icc_profile"] = profile
+    if copyright and settings.format in EXIF_OUTPUTS:
+        options["exif"] = b"Exif\x00\x00" + exif_reader.minimal(1, copyright.encode("utf-8"))
     if settings.format == "jpeg":
         options.update(quality=settings.quality, optimize=settings.optimize, progressive=settings.progressive,
                        subsampling=settings.subsampling)

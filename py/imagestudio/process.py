@@ -2,8 +2,9 @@
 
 decode -> orient -> crop -> resize -> watermark -> encode -> metadata policy -> verify.
 A recipe with no pixel step and default encoding goes to the lossless api.clean instead. A re-encoded
-file carries no metadata but the ICC profile (when the policy keeps it and it matches the pixels); the
-orientation is baked into the pixels, so no Orientation tag is needed. Every output passes
+file carries no metadata but the ICC profile (when the policy keeps it and it matches the pixels) and
+the EXIF Copyright (when the policy keeps it); the orientation is baked into the pixels, so no
+Orientation tag is needed. Every output passes
 api.verify_clean.
 
 How the page calls it (one call per file; a failure is that file's error card, the batch goes on):
@@ -110,7 +111,11 @@ def _reencode(data: bytes, name: str, recipe: Recipe, fmt) -> dict:
         frames = frames[:1]
         decoded.notes.append(f"{out_fmt.upper()} cannot hold an animation: only the first frame was kept")
     icc = decoded.icc if recipe.policy.keep_icc else None
-    outcome = compress.compress(frames, recipe.encode, out_fmt, icc, decoded.durations, decoded.loop, name)
+    copyright = decoded.copyright if recipe.policy.keep_copyright else None
+    if copyright and out_fmt not in encode.EXIF_OUTPUTS:
+        decoded.notes.append(f"{out_fmt.upper()} cannot carry the copyright notice: it was not kept")
+    outcome = compress.compress(frames, recipe.encode, out_fmt, icc, decoded.durations, decoded.loop, name,
+                                copyright)
     clock["encode"] = time.perf_counter()
     settings = outcome.settings
     steps.append({"step": "encode", "detail": _encode_detail(settings, decoded.animated)})
@@ -119,7 +124,8 @@ def _reencode(data: bytes, name: str, recipe: Recipe, fmt) -> dict:
 
     icc_written = any(f["key"] == "icc_profile" for f in kept)
     findings = inspected["findings"] if inspected else []
-    removed = [f for f in findings if not (f["key"] == "icc_profile" and icc_written)]
+    kept_keys = {f["key"] for f in kept}
+    removed = [f for f in findings if f["key"] not in kept_keys]
     notes = list(decoded.notes) + outcome.notes
     if inspected is None:
         notes.append(f"the list of removed metadata is not available for {fmt.name.upper()} yet; "

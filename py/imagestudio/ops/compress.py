@@ -43,7 +43,8 @@ def _label(name):
     return name or "this file"
 
 
-def compress(frames: list, enc: Encode, fmt: str, icc=None, durations=None, loop=None, name: str = "") -> Outcome:
+def compress(frames: list, enc: Encode, fmt: str, icc=None, durations=None, loop=None, name: str = "",
+             copyright: str | None = None) -> Outcome:
     settings = encode.Settings.from_recipe(enc, fmt)
     animated = len(frames) > 1
     notes = []
@@ -58,7 +59,7 @@ def compress(frames: list, enc: Encode, fmt: str, icc=None, durations=None, loop
         level = None
 
     def save(pictures, s):
-        return encode.save(pictures, s, icc, durations, loop)
+        return encode.save(pictures, s, icc, durations, loop, copyright)
 
     ssim, tries = None, 0
     if level is not None:
