@@ -9,11 +9,11 @@ import json
 import os
 
 from . import __version__
-from .containers import CONTAINERS
+from .containers import CONTAINERS, heif
 from .errors import BadOptions, EngineError, StillDirty, UnsupportedFormat
 from .policy import CleanPolicy
 from .report import sort_findings, summarize
-from .sniff import sniff
+from .sniff import FORMATS, sniff
 from .batch import zip_op
 from .process import process
 from .recipe import presets_op
@@ -31,12 +31,21 @@ def _report(fmt, findings, **extra) -> dict:
 
 
 def inspect(data: bytes, name: str = "", options: dict | None = None) -> dict:
-    fmt = sniff(data, name)
+    try:
+        fmt = sniff(data, name)
+    except UnsupportedFormat as refused:
+        if not heif.accepts(data):
+            raise
+        # HEIC/AVIF cannot be cleaned here, but what they reveal can still be shown.
+        fmt = FORMATS["avif" if data[8:12] in (b"avif", b"avis") else "heif"]
+        return {"ok": True, "data": None, "mime": fmt.mime, "name": name,
+                "report": _report(fmt, heif.inspect(data, name), cleanable=False,
+                                  notes=[refused.message.split(": ", 1)[-1]])}
     container = CONTAINERS.get(fmt.name)
     if container is None:
         raise UnsupportedFormat(f"{name or 'this file'}: {fmt.name.upper()} inspection is not supported yet")
     return {"ok": True, "data": None, "mime": fmt.mime, "name": name,
-            "report": _report(fmt, container.inspect(data, name))}
+            "report": _report(fmt, container.inspect(data, name), cleanable=True)}
 
 
 def verify_clean(output: bytes, policy: CleanPolicy, name: str = "") -> list:
