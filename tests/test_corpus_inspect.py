@@ -69,7 +69,7 @@ def test_report_shows_every_group_exiftool_finds(path):
     result = api.handle("inspect", path.read_bytes(), {}, path.name)
     if row["format"] in UNSUPPORTED:  # shown, but marked as not cleanable here
         assert result["ok"] and result["report"]["cleanable"] is False, result
-        assert "not supported yet" in result["report"]["notes"][0]
+        assert "not cleaned yet" in result["report"]["notes"][0]
     if not result["ok"]:
         # Only a file that exiftool also calls broken may be refused, with a specific reason.
         assert "decode=fail" in row["properties"] or "decode=unsupported" in row["properties"], result

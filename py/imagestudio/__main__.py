@@ -60,6 +60,8 @@ def cmd_inspect(args) -> int:
         print(f"{path}: {len(findings) or 'no'} item(s) found" + (f" ({headline})" if headline else ""))
         for f in findings:
             print(f"  [{f['kind']}] {f['label']}: {f['value']}  ({f['where']})")
+        for note in report.get("notes", []):
+            print(f"  note: {note}")
     if args.json:
         print(json.dumps(results, indent=2))
     return 1 if failed else 0

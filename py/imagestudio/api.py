@@ -33,14 +33,15 @@ def _report(fmt, findings, **extra) -> dict:
 def inspect(data: bytes, name: str = "", options: dict | None = None) -> dict:
     try:
         fmt = sniff(data, name)
-    except UnsupportedFormat as refused:
+    except UnsupportedFormat:
         if not heif.accepts(data):
             raise
         # HEIC/AVIF cannot be cleaned here, but what they reveal can still be shown.
         fmt = FORMATS["avif" if data[8:12] in (b"avif", b"avis") else "heif"]
         return {"ok": True, "data": None, "mime": fmt.mime, "name": name,
                 "report": _report(fmt, heif.inspect(data, name), cleanable=False,
-                                  notes=[refused.message.split(": ", 1)[-1]])}
+                                  notes=[f"{fmt.name.upper()} can be inspected but not cleaned yet (the browser "
+                                         "build of Pillow cannot decode it): convert it to JPEG first"])}
     container = CONTAINERS.get(fmt.name)
     if container is None:
         raise UnsupportedFormat(f"{name or 'this file'}: {fmt.name.upper()} inspection is not supported yet")
