@@ -3,7 +3,6 @@ never stops the rest)."""
 
 import io
 import json
-import struct
 import zipfile
 
 import pytest
