@@ -155,8 +155,17 @@ def _highest_quality_under(frames, settings, ceiling, limit, save):
         return trial(high), trial(high), len(results)
     if len(trial(low)[1]) > limit:
         return None, trial(low), len(results)
+    step = 0
     while low < high - 1:            # invariant: low fits, high does not
-        mid = (low + high) // 2
+        if step % 2 == 0:
+            # File size grows about exponentially with quality: interpolate log(size) to guess the
+            # answer (usually within 1-2), alternating with bisection so the worst case stays log2.
+            a, b = math.log(len(trial(low)[1])), math.log(len(trial(high)[1]))
+            guess = low + (math.log(limit) - a) * (high - low) / (b - a) if b > a else (low + high) / 2
+            mid = min(high - 1, max(low + 1, round(guess)))
+        else:
+            mid = (low + high) // 2
+        step += 1
         if len(trial(mid)[1]) <= limit:
             low = mid
         else:
