@@ -193,6 +193,8 @@ export class FileCard {
     const before = report.bytes_in ?? this.file.size;
     const after = report.bytes_out ?? result.data.byteLength;
     const saved = before ? Math.round((1 - after / before) * 100) : 0;
+    // A format the browser cannot show (TIFF, HEIC…) still gets its size, from the engine.
+    if (!this.dims.textContent) this.setDimensions(report.source_width, report.source_height);
     const removed = report.removed ? report.removed.length : 0;
     const parts = [];
     parts.push(removed ? `${removed} private item${removed === 1 ? "" : "s"} removed` : "Nothing private to remove");
