@@ -35,6 +35,7 @@ export function onFiles(target, picker, handle, { folderPicker, overlay } = {}) 
     if (depth === 0) setDragging(false);
   });
   window.addEventListener("drop", async (event) => {
+    if (!carriesFiles(event)) return;  // text dragged into a field is the field's business
     event.preventDefault();
     depth = 0;
     setDragging(false);
