@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from corpus import all_frames, corpus_files, decodes, needs_corpus, pixels
+from corpus import all_frames, corpus_files, decodes, needs_corpus, oracle, pixels
 from imagestudio import api
 
 FILES = corpus_files()
@@ -130,3 +130,16 @@ def test_keep_copyright_keeps_only_the_exif_notice(path, cleaned):
     _result, tags = cleaned["keep_copyright"][path.name]
     assert tags["IFD0:Copyright"] == "Copyright 2004 Phil Harvey"
     assert "IFD0:Artist" not in tags
+
+
+# Lossless formats whose input exiftool sees turned (TIFF applies the turn to its pixels instead).
+TURNED = [p for p in FILES if p.suffix.lower() in (".jpg", ".jpeg", ".webp", ".png")
+          and oracle().get(p.name, {}).get("IFD0:Orientation") not in (None, "Horizontal (normal)")]
+
+
+@needs_corpus(TURNED)
+def test_orientation_survives_a_default_clean(path, cleaned):
+    """Whatever IFD0 Orientation exiftool saw in the input, it sees the same in the output (portraits stay up)."""
+    result, tags = cleaned["default"][path.name]
+    assert result["ok"], result
+    assert tags.get("IFD0:Orientation") == oracle()[path.name]["IFD0:Orientation"]

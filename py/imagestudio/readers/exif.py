@@ -241,33 +241,27 @@ def read(exif_bytes: bytes, where: str = "EXIF", tiff_file: bool = False) -> lis
     return found
 
 
+def _ifd0_entry(exif_bytes: bytes, tag: int):
+    """(entry, byte order) of one IFD0 tag, read directly: the clean needs two tags, not a full report."""
+    raw = exif_bytes[6:] if exif_bytes.startswith(b"Exif\x00\x00") else exif_bytes
+    order = tiffifd.byte_order(raw)
+    if order is None or len(raw) < 8:
+        return None, "big"
+    return tiffifd.entries(raw, int.from_bytes(raw[4:8], order), order).get(tag), order
+
+
 def orientation(exif_bytes: bytes) -> int:
     """The Orientation tag of IFD0 (1 = upright when absent or unreadable)."""
-    raw = exif_bytes[6:] if exif_bytes.startswith(b"Exif\x00\x00") else exif_bytes
-    exif = Image.Exif()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            exif.load(raw)
-            value = exif.get(0x0112)
-    except Exception:  # noqa: BLE001
-        return 1
-    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+    entry, order = _ifd0_entry(exif_bytes, 0x0112)
+    value = tiffifd.text(entry, order) if entry else ""
+    return int(value) if value.isdigit() and 1 <= int(value) <= 8 else 1
 
 
 def copyright_text(exif_bytes: bytes) -> bytes | None:
-    raw = exif_bytes[6:] if exif_bytes.startswith(b"Exif\x00\x00") else exif_bytes
-    exif = Image.Exif()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            exif.load(raw)
-            value = exif.get(0x8298)
-    except Exception:  # noqa: BLE001
-        return None
-    if isinstance(value, str) and value.strip("\x00 "):
-        return value.strip("\x00 ").encode("utf-8")
-    return None
+    """The Copyright notice's bytes as written (kept byte for byte when the policy keeps it)."""
+    entry, _order = _ifd0_entry(exif_bytes, 0x8298)
+    value = entry[2].split(b"\x00")[0].strip() if entry else b""
+    return value or None
 
 
 def minimal(orientation_value: int = 1, copyright_value: bytes | None = None) -> bytes | None:
