@@ -44,6 +44,9 @@ PROPERTIES = {
     "DocumentID": ("document_id", "device", "Document ID"),
     "OriginalDocumentID": ("document_id", "device", "Original document ID"),
     "InstanceID": ("document_id", "device", "Instance ID"),
+    "documentID": ("document_id", "device", "Source document ID"),          # stRef: what this was made from
+    "originalDocumentID": ("document_id", "device", "Original document ID"),
+    "instanceID": ("document_id", "device", "Source instance ID"),
     "DateTimeOriginal": ("datetime_original", "time", "Taken"),
     "DateCreated": ("datetime_original", "time", "Created"),
     "CreateDate": ("datetime_digitized", "time", "Created"),
