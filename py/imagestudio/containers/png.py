@@ -13,6 +13,14 @@ SIGNATURE = b"\x89PNG\r\n\x1a\n"
 RENDERING = {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"sBIT", b"bKGD", b"pHYs",
              b"hIST", b"cICP", b"mDCv", b"cLLi", b"acTL", b"fcTL", b"fdAT"}
 COLOUR_PROFILE = b"iCCP"   # kept when the policy keeps colour profiles
+# Bytes the fields of a rendering chunk need: a longer one has room to hide anything, so clean keeps only
+# these bytes and inspect reports the rest. Where the size depends on the colour type, by colour type.
+FIELD_SIZES = {b"IHDR": 13, b"IEND": 0, b"gAMA": 4, b"cHRM": 32, b"sRGB": 1, b"pHYs": 9, b"cICP": 4,
+               b"mDCv": 24, b"cLLi": 8, b"acTL": 8, b"fcTL": 26}
+BY_COLOUR = {b"bKGD": {0: 2, 4: 2, 2: 6, 6: 6, 3: 1}, b"sBIT": {0: 1, 2: 3, 3: 3, 4: 2, 6: 4},
+             b"tRNS": {0: 2, 2: 6}}  # any other colour type: no valid bytes at all
+CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
+INFLATE_STEP = 1 << 20
 TEXT = {b"tEXt", b"zTXt", b"iTXt"}
 MAX_CHUNK = 1 << 31        # the PNG limit; larger lengths are corrupt
 
@@ -62,11 +70,102 @@ def _describe(kind: bytes, body: bytes) -> list[Finding]:
                     f"{len(body)} bytes", where)]
 
 
+def _needed(kind: bytes, body: bytes, ihdr: bytes, palette: int) -> int | None:
+    """How many bytes of a rendering chunk its fields use (None: image data, checked by _stream_end)."""
+    colour = ihdr[9] if len(ihdr) >= 13 else None
+    if kind in FIELD_SIZES:
+        return FIELD_SIZES[kind]
+    if kind == b"tRNS" and colour == 3:
+        return min(len(body), palette)
+    if kind in BY_COLOUR:
+        return BY_COLOUR[kind].get(colour, 0)
+    if kind == b"hIST":
+        return min(len(body), 2 * palette)
+    if kind == b"PLTE":
+        return min(len(body), 768) // 3 * 3
+    return None
+
+
+def _stream_end(bodies: list, ihdr: bytes, label: str) -> tuple[int, int] | None:
+    """Where the zlib stream spread over these chunk bodies ends: (index, bytes of that body used), or None
+    when it never ends (a truncated file, kept as it is). Data after that end is hidden data."""
+    width, height = int.from_bytes(ihdr[0:4], "big"), int.from_bytes(ihdr[4:8], "big")
+    stride = (width * CHANNELS.get(ihdr[9], 4) * max(ihdr[8], 1) + 7) // 8
+    limit = height * (stride + 1) + 7 * height + 64  # every row with its filter byte, interlace passes included
+    stream, produced = zlib.decompressobj(), 0
+    try:
+        for i, body in enumerate(bodies):
+            piece = stream.decompress(body, INFLATE_STEP)
+            while True:
+                produced += len(piece)
+                if produced > limit:
+                    raise CorruptImage(f"{label}: PNG image data inflates past the size of the picture; "
+                                       "it cannot be cleaned safely")
+                if stream.eof or not stream.unconsumed_tail:
+                    break
+                piece = stream.decompress(stream.unconsumed_tail, INFLATE_STEP)
+            if stream.eof:
+                return i, len(body) - len(stream.unused_data)
+    except zlib.error as err:
+        raise CorruptImage(f"{label}: PNG image data is damaged ({err}); it cannot be cleaned safely") from None
+    return None
+
+
+def _image_data(parsed: list, label: str) -> dict:
+    """chunk index -> bytes of its body to keep, for IDAT/fdAT chunks that hold data after their stream ends."""
+    ihdr = parsed[0][3] if parsed and len(parsed[0][3]) >= 13 else b"\x00" * 13
+    keep, runs, run = {}, [], []
+    for index, (kind, _s, _e, _b) in enumerate(parsed):
+        if kind in (b"IDAT", b"fdAT") and (not run or parsed[run[-1]][0] == kind and run[-1] == index - 1):
+            run.append(index)
+        else:
+            if run:
+                runs.append(run)
+            run = [index] if kind in (b"IDAT", b"fdAT") else []
+    if run:
+        runs.append(run)
+    for run in runs:
+        skip = 4 if parsed[run[0]][0] == b"fdAT" else 0  # fdAT: sequence number, then data
+        end = _stream_end([parsed[i][3][skip:] for i in run], ihdr, label)
+        if end is None:
+            continue
+        last, used = end
+        if skip and last < len(run) - 1:
+            raise CorruptImage(f"{label}: an APNG frame holds chunks after its image data; it cannot be cleaned "
+                               "safely")
+        if used + skip < len(parsed[run[last]][3]):
+            keep[run[last]] = used + skip
+        for i in run[last + 1:]:
+            keep[i] = 0
+    return keep
+
+
+def _rendering_extra(parsed: list, label: str) -> dict:
+    """chunk index -> bytes to keep (None: drop it), for rendering chunks longer than their fields (hidden data)
+    or too short to hold them (then it is not that chunk at all, just data under its name)."""
+    ihdr = parsed[0][3] if parsed else b""
+    palette = next((len(b) // 3 for k, _s, _e, b in parsed if k == b"PLTE"), 0)
+    keep = {}
+    for index, (kind, _start, _end, body) in enumerate(parsed):
+        needed = _needed(kind, body, ihdr, palette) if kind in RENDERING else None
+        if needed is not None and len(body) > needed:
+            keep[index] = needed
+        elif needed is not None and len(body) < needed and kind in FIELD_SIZES.keys() | BY_COLOUR.keys():
+            keep[index] = None if kind[:1].islower() else needed
+    keep.update(_image_data(parsed, label))
+    return keep
+
+
 def inspect(data: bytes, name: str = "") -> list[Finding]:
-    found, end = [], len(SIGNATURE)
+    found, end, parsed = [], len(SIGNATURE), []
     try:
         for kind, _start, end, body in chunks(data, name):
+            parsed.append((kind, _start, end, body))
             found += _describe(kind, body)
+        for index, size in _rendering_extra(parsed, name or "this file").items():
+            kind, _s, _e, body = parsed[index]
+            found.append(Finding("hidden", "extra_data", f"Extra data inside a {kind.decode('latin-1')} chunk",
+                                 f"{len(body) - (size or 0)} bytes", f"PNG {kind.decode('latin-1')} chunk"))
     except CorruptImage as err:
         if not found:
             raise
@@ -85,8 +184,13 @@ def _chunk(kind: bytes, body: bytes) -> bytes:
 def clean(data: bytes, policy, name: str = "") -> bytes:
     label = name or "this file"
     out, findings, view = [SIGNATURE], [], memoryview(data)
-    for kind, start, end, body in chunks(data, name):
-        if kind in RENDERING or (kind == COLOUR_PROFILE and policy.keep_icc):
+    parsed = list(chunks(data, name))
+    trim = _rendering_extra(parsed, label)  # rendering chunks cut to their fields: nothing hides in them
+    for index, (kind, start, end, body) in enumerate(parsed):
+        if index in trim:
+            if trim[index] or (trim[index] == 0 and kind not in (b"IDAT", b"fdAT")):
+                out.append(_chunk(kind, bytes(body[:trim[index]])))
+        elif kind in RENDERING or (kind == COLOUR_PROFILE and policy.keep_icc):
             out.append(view[start:end])
         elif kind[0:1].isupper():
             raise CorruptImage(f"{label}: PNG has an unknown critical chunk {kind.decode('latin-1', 'replace')!r}; "
