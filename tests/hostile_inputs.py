@@ -328,6 +328,13 @@ def bad_inputs() -> list[tuple[str, bytes]]:
     add("adobe-app14-with-extra-bytes.jpg", jpeg_insert(base_jpeg,
         jpeg_segment(0xEE, b"Adobe\x00\x64\x00\x00\x00\x00\x01" + CANARY)))
     add("second-jfif-segment.jpg", jpeg_insert(base_jpeg, jpeg_segment(0xE0, b"JFIF\x00" + CANARY)))
+    for kind, fields in ((b"pHYs", b"\x00\x00\x0b\x13\x00\x00\x0b\x13\x01"), (b"gAMA", b"\x00\x00\xb1\x8f"),
+                         (b"sRGB", b"\x00"), (b"cHRM", bytes(32)), (b"bKGD", bytes(6)), (b"hIST", b"")):
+        add(f"png-{kind.decode()}-with-extra-bytes.png", png_raw(4, 4, extra=[png_chunk(kind, fields + CANARY)]))
+    rows = b"".join(b"\x00" + bytes(12) for _ in range(4))
+    add("png-data-after-compressed-image.png", PNG_SIG + png_raw(4, 4)[8:33]
+        + png_chunk(b"IDAT", zlib.compress(rows) + CANARY) + png_chunk(b"IEND", b""))
+    add("png-extra-idat-after-image.png", png_raw(4, 4)[:-12] + png_chunk(b"IDAT", CANARY) + png_chunk(b"IEND", b""))
     add("exif-in-jfif-disguise.jpg", jpeg_insert(base_jpeg, jpeg_segment(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01"
                                                                          b"\x00\x01\x00\x00" + exif_body())))
 

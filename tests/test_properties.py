@@ -11,6 +11,7 @@ Example counts stay modest so the suite stays fast; fuzz/ runs the long, coverag
 import io
 import os
 import struct
+import zlib
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -107,7 +108,9 @@ def test_mutated_files_clean_to_verified_clean_output(fmt_name, data, policy):
 # Planting metadata in the places each container keeps it: the canary must be gone after a clean.
 JPEG_IDS = [b"Exif\x00\x00", b"http://ns.adobe.com/xap/1.0/\x00", b"http://ns.adobe.com/xmp/extension/\x00",
             b"ICC_PROFILE\x00\x01\x01", b"MPF\x00", b"Photoshop 3.0\x00", b"JFIF\x00", b"JFXX\x00\x10", b"Adobe", b""]
-PNG_KINDS = [b"tEXt", b"zTXt", b"iTXt", b"eXIf", b"tIME", b"iCCP", b"caBX", b"prVt", b"vpAg", b"zzZZ"]
+PNG_KINDS = [b"tEXt", b"zTXt", b"iTXt", b"eXIf", b"tIME", b"iCCP", b"caBX", b"prVt", b"vpAg", b"zzZZ",
+             # chunks kept for drawing: their fields, padded with hidden bytes
+             b"pHYs", b"gAMA", b"sRGB", b"cHRM", b"bKGD", b"sBIT", b"tRNS", b"hIST", b"cICP", b"cLLi", b"mDCv"]
 WEBP_KINDS = [b"EXIF", b"XMP ", b"ICCP", b"ZZZZ", b"c2pa"]
 
 
@@ -123,10 +126,21 @@ def planted(draw, fmt_name: str) -> bytes:
         return hi.jpeg_insert(base, *segs) + draw(st.sampled_from([b"", canary]))
     if fmt_name == "png":
         kind = draw(st.sampled_from(PNG_KINDS))
-        chunk = hi.png_chunk(kind, draw(st.sampled_from([b"Comment\x00", b"k\x00\x00", b""])) + filler + canary)
+        head = draw(st.sampled_from([b"Comment\x00", b"k\x00\x00", b""]))
+        if kind[:1].islower() and kind in (b"pHYs", b"gAMA", b"sRGB", b"cHRM", b"bKGD", b"sBIT", b"tRNS", b"hIST",
+                                           b"cICP", b"cLLi", b"mDCv"):
+            head = bytes(40)  # the fields themselves (at most 32 bytes) are pixel data; the canary sits past them
+        chunk = hi.png_chunk(kind, head + filler + canary)
         where = draw(st.sampled_from(["after_ihdr", "before_iend"]))
         base = hi.png_raw(4, 4)
         at = 33 if where == "after_ihdr" else len(base) - 12
+        if draw(st.booleans()):  # or hidden after the end of the compressed image data, in IDAT itself
+            rows = b"".join(b"\x00" + bytes(12) for _ in range(4))
+            idat = draw(st.sampled_from([[zlib.compress(rows) + filler + canary],
+                                         [zlib.compress(rows), filler + canary],
+                                         [zlib.compress(rows)[:5], zlib.compress(rows)[5:] + canary]]))
+            base = base[:33] + b"".join(hi.png_chunk(b"IDAT", b) for b in idat) + hi.png_chunk(b"IEND", b"")
+            return base
         return base[:at] + chunk + base[at:] + draw(st.sampled_from([b"", canary]))
     if fmt_name == "webp":
         chunks = [hi.riff_chunk(k, b) for k, b in hi.webp_chunks(hi.encode("WEBP", "RGB", (8, 8), lossless=True))]
