@@ -13,22 +13,12 @@ import sys
 from pathlib import Path
 
 from . import api, cli_process
+from .cli_files import read_inputs, write_new
 
 
 def _policy(args) -> dict:
     return {"keep_orientation": args.keep_orientation, "keep_icc": args.keep_icc,
             "keep_copyright": args.keep_copyright}
-
-
-def _write_unique(outdir: Path, name: str, data: bytes, inputs: set) -> Path:
-    """Write without overwriting an input or an earlier output: add -2, -3 ... on a clash."""
-    target = outdir / name
-    stem, suffix, n = target.stem, target.suffix, 2
-    while target.exists() or target.resolve() in inputs:
-        target = outdir / f"{stem}-{n}{suffix}"
-        n += 1
-    target.write_bytes(data)
-    return target
 
 
 def _headline(summary: dict) -> str:
@@ -70,13 +60,10 @@ def cmd_inspect(args) -> int:
 def cmd_clean(args) -> int:
     outdir = Path(args.output)
     outdir.mkdir(parents=True, exist_ok=True)
-    inputs = {Path(p).resolve() for p in args.files}
+    taken = {Path(p).resolve() for p in args.files}
     failed = 0
-    for path in args.files:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as err:
-            print(f"error  {path}: cannot read ({err.strerror})")
+    for path, data in read_inputs(args.files):
+        if data is None:
             failed += 1
             continue
         result = api.handle("clean", data, {"policy": _policy(args)}, Path(path).name)
@@ -84,7 +71,7 @@ def cmd_clean(args) -> int:
             print(f"error  {result['error']['message']}")
             failed += 1
             continue
-        target = _write_unique(outdir, result["name"], result["data"], inputs)
+        target = write_new(outdir, result["name"], result["data"], taken)
         removed = len(result["report"]["removed"])
         how = "lossless" if result["report"].get("lossless", True) else "re-encoded, same pixels"
         print(f"ok     {path} -> {target} ({removed} item(s) removed, {how}, "

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from . import api, batch
+from .cli_files import read_inputs, write_new
 from .errors import BadOptions
 from .recipe import AUTO_QUALITY, FITS, FORMATS, POSITIONS, PRESETS, SUBSAMPLING, Recipe
 
@@ -113,18 +114,6 @@ def build_recipe(args) -> dict:
     return recipe
 
 
-def _write_new(outdir: Path, name: str, data: bytes, taken: set) -> Path:
-    """Never overwrite: an input, an earlier output or an existing file gets -2, -3 ..."""
-    target = outdir / batch.safe_name(name)
-    stem, suffix, n = target.stem, target.suffix, 2
-    while target.exists() or target.resolve() in taken:
-        target = outdir / f"{stem}-{n}{suffix}"
-        n += 1
-    target.write_bytes(data)
-    taken.add(target.resolve())
-    return target
-
-
 def cmd_process(args) -> int:
     try:
         recipe = build_recipe(args)
@@ -135,11 +124,8 @@ def cmd_process(args) -> int:
     outdir.mkdir(parents=True, exist_ok=True)
     taken = {Path(p).resolve() for p in args.files}
     failed, written, reports = 0, [], {}
-    for path in args.files:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as err:
-            print(f"error  {path}: cannot read ({err.strerror})")
+    for path, data in read_inputs(args.files):
+        if data is None:
             failed += 1
             continue
         result = api.handle("process", data, recipe, Path(path).name)
@@ -148,7 +134,7 @@ def cmd_process(args) -> int:
             failed += 1
             reports[path] = result
             continue
-        target = _write_new(outdir, result["name"], result["data"], taken)
+        target = write_new(outdir, result["name"], result["data"], taken)
         written.append((target.name, result["data"]))
         report = result["report"]
         reports[path] = {k: v for k, v in result.items() if k != "data"}
@@ -161,7 +147,7 @@ def cmd_process(args) -> int:
             for note in report.get("notes", []):
                 print(f"       note: {note}")
     if args.zip and written:
-        target = _write_new(outdir, args.zip if args.zip.endswith(".zip") else args.zip + ".zip",
+        target = write_new(outdir, args.zip if args.zip.endswith(".zip") else args.zip + ".zip",
                             batch.make_zip(written), taken)
         print(f"zip    {target} ({len(written)} file(s))")
     if args.json:
