@@ -66,9 +66,30 @@ def _app_id(data: bytes, start: int) -> bytes:
     return bytes(data[start + 3:start + 14]) if data[start + 2] == 11 else b""
 
 
+def _playback(data: bytes, label_byte: int, start: int, end: int) -> bytes | None:
+    """The bytes a kept timing or loop extension needs, without anything after its fields (None: malformed).
+
+    A graphic control extension is one 4-byte sub-block; NETSCAPE2.0/ANIMEXTS1.0 one 3-byte sub-block. More
+    sub-blocks are room to hide anything, so a clean writes only these."""
+    if label_byte == GRAPHIC_CONTROL:
+        fields = bytes(data[start:start + 7])
+        return fields + b"\x00" if len(fields) == 7 and fields[2] == 4 else None
+    fields = bytes(data[start:start + 18])
+    return fields + b"\x00" if len(fields) == 18 and fields[14] == 3 else None
+
+
+def _extra(data: bytes, label_byte: int, start: int, end: int) -> list[Finding]:
+    kept = _playback(data, label_byte, start, end)
+    if kept is not None and len(kept) == end - start:
+        return []
+    what = "graphic control" if label_byte == GRAPHIC_CONTROL else "animation"
+    return [Finding("hidden", "extra_data", f"Extra data inside a {what} extension",
+                    f"{end - start - len(kept or b'')} bytes", "GIF extension")]
+
+
 def _describe(data: bytes, label_byte: int, start: int, end: int) -> list[Finding]:
     if label_byte == GRAPHIC_CONTROL:
-        return []
+        return _extra(data, label_byte, start, end)
     if label_byte == COMMENT:
         text = _joined(data, start + 2, end).decode("utf-8", "replace").strip("\x00 ")
         return [Finding("text", "comment", "Comment", shorten(text) or "empty", "GIF comment extension")]
@@ -78,7 +99,7 @@ def _describe(data: bytes, label_byte: int, start: int, end: int) -> list[Findin
         app = _app_id(data, start)
         where = f"GIF application extension {app.decode('latin-1', 'replace')!r}"
         if app in ANIMATION_APPS:
-            return []
+            return _extra(data, label_byte, start, end)
         if app == XMP_APP:  # XMP is stored raw, followed by a 258-byte "magic trailer"
             raw = bytes(data[start + 14:end])
             close = raw.find(b"?>", raw.rfind(b"<?xpacket end"))
@@ -111,4 +132,12 @@ def _keep(data: bytes, kind: str, label_byte, start: int, policy) -> bool:
 def clean(data: bytes, policy, name: str = "") -> bytes:
     parts, _end = blocks(data, name)
     view = memoryview(data)
-    return b"".join(view[s:e] for kind, lb, s, e in parts if _keep(data, kind, lb, s, policy))
+    out = []
+    for kind, lb, s, e in parts:
+        if not _keep(data, kind, lb, s, policy):
+            continue
+        if kind == "extension" and (lb == GRAPHIC_CONTROL or _app_id(data, s) in ANIMATION_APPS):
+            out.append(_playback(data, lb, s, e) or b"")  # only the fields; a malformed one is dropped
+        else:
+            out.append(view[s:e])
+    return b"".join(out)
