@@ -11,6 +11,7 @@ IMAGE_CHUNKS = {b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ANIM", b"ANMF"}
 COLOUR_PROFILE = b"ICCP"  # kept when the policy keeps colour profiles
 FRAME_CHUNKS = {b"ALPH", b"VP8 ", b"VP8L"}  # what an ANMF frame needs after its header
 ANMF_HEADER = 16
+HEADER_SIZES = {b"VP8X": 10, b"ANIM": 6}  # chunks that are only fields: a clean keeps just these bytes
 # VP8X feature flags
 FLAG_ICC, FLAG_ALPHA, FLAG_EXIF, FLAG_XMP, FLAG_ANIMATION = 0x20, 0x10, 0x08, 0x04, 0x02
 
@@ -54,6 +55,9 @@ def _describe(fourcc: bytes, body: bytes) -> list[Finding]:
         extra = [p for p in frame_parts(body) if p[0] not in FRAME_CHUNKS]
         return [Finding("other", "unknown_chunk", "Extra data inside an animation frame",
                         f"{sum(e - s for _f, s, e in extra)} bytes", where)] if extra else []
+    if fourcc in HEADER_SIZES and len(body) > HEADER_SIZES[fourcc]:  # fields, then room to hide anything
+        return [Finding("hidden", "extra_data", f"Extra data inside the {fourcc.decode('latin-1')} chunk",
+                        f"{len(body) - HEADER_SIZES[fourcc]} bytes", where)]
     if fourcc in IMAGE_CHUNKS:
         return []
     if fourcc == b"EXIF":
@@ -92,6 +96,8 @@ def clean(data: bytes, policy, name: str = "") -> bytes:
             flags = body[0] & (FLAG_ALPHA | FLAG_ANIMATION)
             flags |= (FLAG_ICC if keep_icc else 0) | (FLAG_EXIF if exif_body else 0)
             out.append(_chunk(b"VP8X", bytes([flags]) + bytes(body[1:10])))
+        elif fourcc == b"ANIM" and len(body) > HEADER_SIZES[b"ANIM"]:
+            out.append(_chunk(b"ANIM", bytes(body[:HEADER_SIZES[b"ANIM"]])))
         elif fourcc == b"ANMF" and _describe(fourcc, body):  # rebuild the frame without its extra chunks
             kept_parts = [body[s:e] for f, s, e in frame_parts(body) if f in FRAME_CHUNKS]
             out.append(_chunk(b"ANMF", bytes(body[:ANMF_HEADER]) + b"".join(kept_parts)))
