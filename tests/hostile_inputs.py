@@ -335,6 +335,14 @@ def bad_inputs() -> list[tuple[str, bytes]]:
     add("png-data-after-compressed-image.png", PNG_SIG + png_raw(4, 4)[8:33]
         + png_chunk(b"IDAT", zlib.compress(rows) + CANARY) + png_chunk(b"IEND", b""))
     add("png-extra-idat-after-image.png", png_raw(4, 4)[:-12] + png_chunk(b"IDAT", CANARY) + png_chunk(b"IEND", b""))
+    add("gif-graphic-control-with-extra-sub-block.gif", (lambda g: g[:g.find(b"\x2c")] + b"\x21\xf9\x04\x00\x00\x00\x00"
+        + bytes([len(CANARY)]) + CANARY + b"\x00" + g[g.find(b"\x2c"):])(encode("GIF", "P", (4, 4))))
+    add("gif-netscape-loop-with-extra-sub-block.gif", (lambda g: g[:g.find(b"\x2c")]
+        + b"\x21\xff\x0bNETSCAPE2.0\x03\x01\x00\x00" + bytes([len(CANARY)]) + CANARY + b"\x00"
+        + g[g.find(b"\x2c"):])(encode("GIF", "P", (4, 4))))
+    add("webp-anim-chunk-with-extra-bytes.webp", riff([riff_chunk(b"VP8X", b"\x02\x00\x00\x00\x07\x00\x00\x07\x00\x00"),
+        riff_chunk(b"ANIM", bytes(6) + CANARY),
+        *(riff_chunk(k, b) for k, b in webp_chunks(encode("WEBP", "RGB", (8, 8), lossless=True)))]))
     add("exif-in-jfif-disguise.jpg", jpeg_insert(base_jpeg, jpeg_segment(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01"
                                                                          b"\x00\x01\x00\x00" + exif_body())))
 

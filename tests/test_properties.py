@@ -144,12 +144,15 @@ def planted(draw, fmt_name: str) -> bytes:
         return base[:at] + chunk + base[at:] + draw(st.sampled_from([b"", canary]))
     if fmt_name == "webp":
         chunks = [hi.riff_chunk(k, b) for k, b in hi.webp_chunks(hi.encode("WEBP", "RGB", (8, 8), lossless=True))]
-        extra = hi.riff_chunk(draw(st.sampled_from(WEBP_KINDS)), filler + canary)
+        kind = draw(st.sampled_from(WEBP_KINDS + [b"ANIM"]))
+        extra = hi.riff_chunk(kind, (bytes(6) if kind == b"ANIM" else b"") + filler + canary)
         flags = b"\x2c\x00\x00\x00" + b"\x07\x00\x00\x07\x00\x00"  # VP8X: ICC, EXIF, XMP flags
         return hi.riff([hi.riff_chunk(b"VP8X", flags), *chunks, extra]) + draw(st.sampled_from([b"", canary]))
     if fmt_name == "gif":
         base = hi.encode("GIF", "P", (4, 4))
-        block = draw(st.sampled_from([b"\x21\xfe", b"\x21\xff\x0bXMP DataXMP", b"\x21\xff\x0bZZZZZZZZ1.0"]))
+        block = draw(st.sampled_from([b"\x21\xfe", b"\x21\xff\x0bXMP DataXMP", b"\x21\xff\x0bZZZZZZZZ1.0",
+                                      # kept for playback: their fields, then hidden sub-blocks
+                                      b"\x21\xf9\x04\x00\x0a\x00\x00", b"\x21\xff\x0bNETSCAPE2.0\x03\x01\x00\x00"]))
         body = filler + canary
         ext = block + b"".join(bytes([len(body[i:i + 255])]) + body[i:i + 255] for i in range(0, len(body), 255))
         ext += b"\x00"
