@@ -11,8 +11,11 @@ from . import kept
 
 SOI, EOI, SOS, APP0, APP1, APP2, APP11, APP13, APP14, COM = 0xD8, 0xD9, 0xDA, 0xE0, 0xE1, 0xE2, 0xEB, 0xED, 0xEE, 0xFE
 STANDALONE = {0x01, *range(0xD0, 0xD8)}  # TEM and RSTn carry no length
-# Markers that decoding needs (SOFn, DHT, DAC, DQT, DNL, DRI, DHP, EXP, SOS): always kept.
-STRUCTURAL = {*range(0xC0, 0xD0), 0xDB, 0xDC, 0xDD, 0xDE, 0xDF, SOS}
+# Markers that decoding needs (SOFn, DHT, DAC, DQT, DNL, DRI, SOS): always kept. JPG (0xC8), DHP and EXP
+# (hierarchical mode, which no browser decodes) are not: kept whole they could carry anything, so they are
+# reported as unknown markers and dropped.
+STRUCTURAL = {*range(0xC0, 0xD0), 0xDB, 0xDC, 0xDD, SOS} - {0xC8}
+FIELD_SIZES = {0xDC: 2, 0xDD: 2}  # DNL and DRI payloads; longer ones hide data after their fields
 # Application segments kept because decoders need them: (marker, payload prefix).
 DECODING_APPS = ((APP0, b"JFIF\x00"), (APP14, b"Adobe"))
 JFIF_HEADER, ADOBE_HEADER = 14, 12  # payload bytes of those headers' fields; anything longer hides data
@@ -222,6 +225,9 @@ def _findings(parsed: Parsed, data: bytes) -> list[Finding]:
     found, icc_chunks, xmp_ext, irb, c2pa = [], [], [], [], 0
     for seg in parsed.segments:
         m, p = seg.marker, seg.payload
+        if m in FIELD_SIZES and len(p) > FIELD_SIZES[m]:
+            found.append(Finding("hidden", "extra_data", f"Extra data inside marker 0xFF{m:02X}",
+                                 f"{len(p) - FIELD_SIZES[m]} bytes", f"JPEG marker 0xFF{m:02X}"))
         if m in STRUCTURAL or m in STANDALONE or m in (SOI, EOI):
             continue
         if m == APP2 and p.startswith(ICC_ID):
@@ -263,6 +269,8 @@ def notes(data: bytes, name: str = "") -> list[str]:
 def _kept_segment(seg: Segment, data: memoryview, policy):
     """The bytes of a segment as they go into the clean file, or None to drop it."""
     m, p = seg.marker, seg.payload
+    if m in FIELD_SIZES and len(p) > FIELD_SIZES[m]:
+        return bytes([0xFF, m]) + (FIELD_SIZES[m] + 2).to_bytes(2, "big") + p[:FIELD_SIZES[m]]
     if m in STRUCTURAL or m in STANDALONE or m in (SOI, EOI):
         return data[seg.start:seg.end]
     if m == APP0 and p.startswith(b"JFIF\x00"):
