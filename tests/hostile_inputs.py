@@ -343,6 +343,8 @@ def bad_inputs() -> list[tuple[str, bytes]]:
     add("webp-anim-chunk-with-extra-bytes.webp", riff([riff_chunk(b"VP8X", b"\x02\x00\x00\x00\x07\x00\x00\x07\x00\x00"),
         riff_chunk(b"ANIM", bytes(6) + CANARY),
         *(riff_chunk(k, b) for k, b in webp_chunks(encode("WEBP", "RGB", (8, 8), lossless=True)))]))
+    for marker in (0xC8, 0xDC, 0xDD, 0xDE, 0xDF):
+        add(f"jpeg-marker-{marker:02x}-with-hidden-bytes.jpg", jpeg_insert(base_jpeg, jpeg_segment(marker, b"\x00\x00" + CANARY)))
     add("exif-in-jfif-disguise.jpg", jpeg_insert(base_jpeg, jpeg_segment(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01"
                                                                          b"\x00\x01\x00\x00" + exif_body())))
 

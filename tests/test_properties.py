@@ -120,7 +120,7 @@ def planted(draw, fmt_name: str) -> bytes:
     filler = draw(st.binary(max_size=24))
     if fmt_name == "jpeg":
         base = hi.encode("JPEG", "RGB", (8, 8))
-        marker = draw(st.sampled_from([*range(0xE0, 0xF0), 0xFE]))
+        marker = draw(st.sampled_from([*range(0xE0, 0xF0), 0xFE, 0xC8, 0xDC, 0xDD, 0xDE, 0xDF]))
         ident = draw(st.sampled_from(JPEG_IDS))
         segs = [hi.jpeg_segment(marker, ident + filler + canary) for _ in range(draw(st.integers(1, 3)))]
         return hi.jpeg_insert(base, *segs) + draw(st.sampled_from([b"", canary]))
