@@ -151,7 +151,9 @@ def _rendering_extra(parsed: list, label: str) -> dict:
         if needed is not None and len(body) > needed:
             keep[index] = needed
         elif needed is not None and len(body) < needed and kind in FIELD_SIZES.keys() | BY_COLOUR.keys():
-            keep[index] = None if kind[:1].islower() else needed
+            if not kind[:1].islower():
+                raise CorruptImage(f"{label}: PNG {kind.decode('latin-1')} chunk is too short ({len(body)} bytes)")
+            keep[index] = None
     keep.update(_image_data(parsed, label))
     return keep
 
