@@ -52,10 +52,12 @@ async function loadCatalogue() {
   return result;
 }
 const catalogueReady = loadCatalogue().then((result) => {
-  const catalogue = result.ok ? (result.report?.catalogue || result.report || result.catalogue) : null;
+  const catalogue = result.ok ? result.report : null;  // recipe.catalogue(): defaults, presets, choices
   if (!catalogue?.defaults) {
+    // Files are then only cleaned (losslessly), which the engine can still do.
     $("preset-list").replaceChildren(Object.assign(document.createElement("p"), {
-      className: "muted", textContent: "This engine only removes private data; resizing and compression are not available." }));
+      className: "file-error", textContent: `The recipe could not be loaded: ${result.ok ? "no presets" : result.error.message}. Files are only cleaned.` }));
+    $("watermark").hidden = true;
     return false;
   }
   panel.build(catalogue);
