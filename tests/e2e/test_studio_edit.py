@@ -47,6 +47,13 @@ def test_crop_with_aspect_numbers_and_a_dragged_handle(page, tmp_path):
     assert 300 < width < 500 and dialog.get_by_label("Height").input_value() == str(width)
     left, top = int(dialog.get_by_label("Left").input_value()), int(dialog.get_by_label("Top").input_value())
     assert left == 300
+    # The box moves by keyboard too (1 % of the short side per press).
+    box = dialog.get_by_role("group", name="Crop area: arrow keys move it, Shift+arrow keys resize it")
+    box.focus()
+    box.press("ArrowRight")
+    box.press("ArrowRight")
+    left = int(dialog.get_by_label("Left").input_value())
+    assert left == 316
 
     dialog.get_by_role("button", name="Apply crop").click()
     assert not dialog.is_visible()
