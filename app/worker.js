@@ -87,13 +87,15 @@ function run(op, data, options, name) {
 // malloc's in-use bytes (mallinfo().uordblks) show whether anything is left behind after jobs.
 function heapStats() {
   const module = pyodide._module;
-  const info = module._malloc(40);  // struct mallinfo: ten 32-bit fields
+  const heap = { heapBytes: module.HEAP8.buffer.byteLength, usedBytes: null };
+  let info = 0;
   try {
+    info = module._PyMem_RawMalloc(40);  // plain malloc; struct mallinfo is ten 32-bit fields
     module._mallinfo(info);
-    return { heapBytes: module.HEAP8.buffer.byteLength, usedBytes: module.HEAPU32[(info >> 2) + 7] };
-  } finally {
-    module._free(info);
-  }
+    heap.usedBytes = module.HEAPU32[(info >> 2) + 7];
+  } catch { /* not exported by this Pyodide: the heap size alone */ }
+  if (info) module._PyMem_RawFree(info);
+  return heap;
 }
 
 self.onmessage = async (event) => {

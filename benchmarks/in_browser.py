@@ -123,12 +123,13 @@ _INSTALL_BENCH = """async (options) => {
       const results = await Promise.all(jobs.map((job, i) => bridge.call(job.op, job.name, buffers[i], job.options)));
       const seconds = (performance.now() - started) / 1000;
       return { seconds, results: results.map((r) => ({ ok: r.ok, name: r.name, error: r.error,
+        speed: r.report && r.report.speed, quality: r.report && r.report.quality,
         bytes: r.data ? Array.from(new Uint8Array(r.data)) : null })) };
     },
     async runSummary(jobs) {
       const { seconds, results } = await this.run(jobs);
       return { seconds, results: results.map((r) => ({ ok: r.ok, name: r.name, error: r.error,
-        size: r.bytes ? r.bytes.length : 0 })) };
+        speed: r.speed, quality: r.quality, size: r.bytes ? r.bytes.length : 0 })) };
     },
   };
   return true;
