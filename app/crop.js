@@ -36,6 +36,14 @@ export class CropEditor {
       this.turn(0);
     });
     this.box.addEventListener("keydown", (event) => this.key(event));
+    // Enter in a number field applies that number; it must not submit the dialog (its default button is Cancel).
+    for (const input of Object.values(this.inputs)) {
+      input.addEventListener("keydown", (event) => {
+        if (event.key !== "Enter") return;
+        event.preventDefault();
+        input.dispatchEvent(new Event("change"));
+      });
+    }
     this.stage.addEventListener("pointerdown", (event) => this.pointerDown(event));
     this.stage.addEventListener("pointermove", (event) => this.pointerMove(event));
     this.stage.addEventListener("pointerup", () => { this.drag = null; });

@@ -34,6 +34,8 @@ export class RecipePanel extends EventTarget {
     this.form = form;
     this.controls = [];     // {path, input, read, write, row, when}
     this.presetId = null;
+    // Enter in a field must not "submit" the panel (there is nowhere to send it).
+    form.addEventListener("submit", (event) => event.preventDefault());
   }
 
   // catalogue: recipe.catalogue() from Python.

@@ -33,7 +33,8 @@ def test_crop_with_aspect_numbers_and_a_dragged_handle(page, tmp_path):
     dialog.get_by_label("Left").fill("300")
     dialog.get_by_label("Left").press("Tab")
     dialog.get_by_label("Width").fill("500")
-    dialog.get_by_label("Width").press("Tab")
+    dialog.get_by_label("Width").press("Enter")  # takes the number, keeps the editor open
+    assert dialog.is_visible()
     assert dialog.get_by_label("Height").input_value() == "500"  # the aspect holds
 
     # Drag the bottom-right handle towards the top-left: the box shrinks, still square.
