@@ -153,12 +153,15 @@ export class RecipePanel extends EventTarget {
     input.type = "number";
     Object.assign(input, { min: String(min), max: String(max), step: String(step) });
     input.inputMode = step < 1 ? "decimal" : "numeric";
+    // Out-of-range numbers are held to the range the engine accepts (shown once the field is left),
+    // so a typo cannot fail every file of the batch.
     const read = (i) => {
       if (i.value === "" && optional) return null;
-      const n = Number(i.value) / scale;
+      const n = Math.min(max, Math.max(min, Number(i.value) || min)) / scale;
       return step >= 1 && scale === 1 ? Math.round(n) : n;
     };
     const write = (i, v) => { i.value = v == null ? "" : String(Math.round(v * scale * 1000) / 1000); };
+    input.addEventListener("change", () => this.render());
     return this.control({ path, label, input, hint, read, write, when });
   }
 

@@ -78,6 +78,9 @@ def test_controls_reset_and_the_recipe_round_trips_as_command_line_json(page, tm
     wait_engine_ready(page)
     page.get_by_role("radio", name="Share safely").wait_for()
     quality = page.get_by_label("Quality (1–100)", exact=True)
+    quality.fill("500")
+    quality.press("Tab")
+    assert quality.input_value() == "100"  # held to what the engine accepts
     quality.fill("55")
     reset = page.get_by_role("button", name="Reset quality (1–100)")
     assert reset.is_enabled()
