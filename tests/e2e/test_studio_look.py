@@ -74,4 +74,15 @@ def test_contrast_labels_and_phone_layout_in_both_themes(page, tmp_path):
             # Nothing pushes the page sideways on a phone.
             assert page.evaluate("() => document.documentElement.scrollWidth") <= width
             shoot(page, f"studio-{kind}-{scheme}")
+            # The editors are read the same way when open.
+            for opener, dialog in (("Compare before and after for where.jpg", "Compare: where.jpg"),
+                                   ("Crop or rotate where.jpg", "Crop and rotate: where.jpg")):
+                page.get_by_role("button", name=opener).click()
+                page.get_by_role("dialog", name=dialog).wait_for()
+                page.evaluate("() => Promise.all(document.getAnimations().map((a) => a.finished))")
+                failures = page.evaluate(CONTRAST_JS)
+                assert failures == [], f"{scheme} {kind} {dialog}: {failures}"
+                shoot(page, f"studio-{kind}-{scheme}-{dialog.split(':')[0].split()[0].lower()}")
+                page.keyboard.press("Escape")
+                page.get_by_role("dialog", name=dialog).wait_for(state="hidden")
     assert not page.errors
