@@ -105,6 +105,19 @@ def test_watermark_preview_output_and_compare(page, tmp_path):
     out = image_of(data)
     assert brightest(out, (0, 0, 300, 200)) > 200       # white text drawn by Python, top left
     assert brightest(out, (600, 400, 900, 600)) < 80    # nothing bottom right
+    # The preview is honest: its text covers the same part of the photo as Python's (within 2 %).
+    seen = preview.evaluate("""c => {
+        const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+        let [x0, y0, x1, y1] = [c.width, c.height, 0, 0];
+        for (let i = 0; i < d.length; i += 4) if (d[i] > 128) {
+            const x = (i / 4) % c.width, y = Math.floor(i / 4 / c.width);
+            x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x + 1); y1 = Math.max(y1, y + 1);
+        }
+        return [x0 / c.width, y0 / c.height, x1 / c.width, y1 / c.height];
+    }""")
+    made = out.convert("L").point(lambda v: 255 if v > 128 else 0).getbbox()
+    made = [made[0] / out.width, made[1] / out.height, made[2] / out.width, made[3] / out.height]
+    assert all(abs(a - b) < 0.02 for a, b in zip(seen, made)), (seen, made)
 
     page.get_by_role("radio", name="Tiled over the whole photo").check()
     page.locator("#process").click()
