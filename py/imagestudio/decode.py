@@ -89,7 +89,10 @@ def orientation_of(image: Image.Image) -> int:
 
 
 def copyright_of(image: Image.Image) -> str | None:
-    value = image.getexif().get(0x8298)
+    try:
+        value = image.getexif().get(0x8298)
+    except Exception:  # noqa: BLE001 - as orientation_of: broken EXIF or damaged data read on the way (OSError)
+        return None
     if isinstance(value, bytes):
         value = value.decode("utf-8", "replace")
     if not isinstance(value, str):
