@@ -69,9 +69,15 @@ def _drop(page, files: list[tuple[str, bytes]]):
                                      for n, d in files])
 
 
-def _download(page, locator) -> tuple[str, bytes]:
-    with page.expect_download() as info:
-        locator.click()
+def _download(page, locator, attempts: int = 3) -> tuple[str, bytes]:
+    for attempt in range(attempts):  # headless Chrome now and then drops one of many quick downloads: click again
+        try:
+            with page.expect_download(timeout=10_000) as info:
+                locator.click()
+            break
+        except Exception:  # noqa: BLE001
+            if attempt == attempts - 1:
+                raise
     download = info.value
     with open(download.path(), "rb") as f:
         return download.suggested_filename, f.read()
@@ -109,6 +115,8 @@ MUST_PASS = ("good-photo.jpg", "good-graphic.png", "good-sticker.webp", "good-an
 
 def test_hostile_batch_every_file_reported_nothing_sent_zip_holds_each_result_once(context, page):
     wait_engine_ready(page)
+    during = []  # every request made while the batch runs: only plain GETs of the site's own files
+    context.on("request", lambda r: during.append((r.method, r.url)))
     # Two different photos with the same name (from two folders): both must survive into the ZIP.
     twins = [("twin.jpg", hi.dirty_jpeg((20, 20))), ("twin.jpg", hi.dirty_jpeg((30, 10)))]
     _drop(page, BATCH + twins)
@@ -134,7 +142,14 @@ def test_hostile_batch_every_file_reported_nothing_sent_zip_holds_each_result_on
         message = _error(page, "bomb-60000.png")
         assert "60000" in message and "too" in message.lower(), message
 
-    # Every successful file: its own download, and exactly once in the ZIP of all results.
+    # Every successful file: exactly once in the ZIP of all results, and its own download. (The ZIP first: it is
+    # saved after an await, and Chrome holds back a script's download once a page has made several.)
+    archive = None
+    if page.locator("#zip").count():
+        try:
+            _, archive = _download(page, page.locator("#zip"))
+        except Exception as err:
+            raise AssertionError(f"no ZIP download: {page.locator('#overall-label').inner_text()!r}") from err
     outputs = []
     for i in range(page.locator(".file[data-state='done']").count()):
         card = page.locator(".file[data-state='done']").nth(i)
@@ -142,8 +157,7 @@ def test_hostile_batch_every_file_reported_nothing_sent_zip_holds_each_result_on
         assert hi.CANARY not in data and b"PK\x03\x04" not in data
         outputs.append(data)
     assert len(outputs) == len([s for s in states.values() if s == "done"]) + 1  # twin.jpg counted once in states
-    if page.locator("#zip").count():
-        zip_name, archive = _download(page, page.locator("#zip"))
+    if archive is not None:
         with zipfile.ZipFile(io.BytesIO(archive)) as z:
             entries = z.namelist()
             assert len(entries) == len(set(entries)), f"duplicate names in the ZIP: {entries}"
@@ -152,6 +166,8 @@ def test_hostile_batch_every_file_reported_nothing_sent_zip_holds_each_result_on
 
     requests = context.requests
     assert not requests.off_origin(), requests.off_origin()
+    assert all(method in ("GET", "HEAD") for method, _ in during), during
+    assert not [u for _, u in during if len(u) > 300 or "?" in u and not u.startswith("blob:")], during
     _assert_no_image_bytes_sent(requests, [d for _, d in BATCH + twins] + outputs)
     assert not page.errors, page.errors
 
