@@ -70,3 +70,28 @@ def test_corpus_orientation_then_crop():
     reference = Image.open(CORPUS / "ianare_orientation_landscape_2.jpg").transpose(Image.Transpose.FLIP_LEFT_RIGHT).convert("RGB").crop((0, 56, 600, 394))
     from imagestudio.quality import ssim
     assert ssim(reference, opened(result["data"]).convert("RGB")) > 0.9  # same view as the upright original
+
+
+def test_quarter_turns_are_clockwise_after_the_crop():
+    im = Image.new("RGB", (40, 20), "white")
+    im.putpixel((0, 0), (255, 0, 0))  # top-left marker
+    turned = crop.apply(im, Crop(rotate=90))
+    assert turned.size == (20, 40)
+    assert turned.getpixel((19, 0)) == (255, 0, 0)  # clockwise: top-left goes to top-right
+    assert crop.apply(im, Crop(rotate=270)).getpixel((0, 39)) == (255, 0, 0)
+    assert crop.apply(im, Crop(rotate=180)).getpixel((39, 19)) == (255, 0, 0)
+    boxed = crop.apply(im, Crop(box=(0, 0, 10, 20), rotate=90))
+    assert boxed.size == (20, 10) and boxed.getpixel((19, 0)) == (255, 0, 0)
+    assert crop.cropped_size((40, 20), Crop(box=(0, 0, 10, 20), rotate=90)) == (20, 10)
+
+
+def test_rotation_through_process_with_resize_and_bad_values():
+    data = encoded(photo((120, 60)), "PNG")
+    result = api.handle("process", data, {"crop": {"rotate": 90}, "resize": {"long_edge": 60}}, "turn.png")
+    assert result["ok"], result
+    assert opened(result["data"]).size == (30, 60)
+    assert result["name"] == "turn-rot90-60px.png"
+    assert "turned 90° clockwise" in result["report"]["operations"][0]["detail"]
+    bad = api.handle("process", data, {"crop": {"rotate": 45}}, "turn.png")
+    assert bad["error"]["code"] == "bad_options" and "crop.rotate" in bad["error"]["message"]
+    assert "turn.png" in bad["error"]["message"]

@@ -86,6 +86,7 @@ def _reencode(data: bytes, name: str, recipe: Recipe, fmt) -> dict:
     if recipe.crop.active:
         frames = [crop.apply(f, recipe.crop, name) for f in frames]
         what = recipe.crop.aspect if recipe.crop.box is None else f"box {list(recipe.crop.box)}"
+        what += f", turned {recipe.crop.rotate}° clockwise" if recipe.crop.rotate else ""
         steps.append({"step": "crop", "detail": f"{what} -> {_size(frames[0], decoded.draft_scale)}"})
     planned = crop.cropped_size(decoded.source_size, recipe.crop, name)
     if recipe.resize.active:
@@ -176,7 +177,10 @@ def _suffix(recipe, steps, settings, width, height, converted=False) -> str:
     parts = []
     names = [s["step"] for s in steps if not s.get("skipped")]
     if "crop" in names:
-        parts.append(recipe.crop.aspect.replace(":", "x") if recipe.crop.box is None else "crop")
+        if recipe.crop.box is not None or recipe.crop.aspect != "free":
+            parts.append(recipe.crop.aspect.replace(":", "x") if recipe.crop.box is None else "crop")
+        if recipe.crop.rotate:
+            parts.append(f"rot{recipe.crop.rotate}")
     if "resize" in names:
         parts.append(f"{max(width, height)}px")
     if "watermark" in names:

@@ -20,6 +20,7 @@ ASPECTS = {"free": None, "1:1": (1, 1), "4:3": (4, 3), "3:2": (3, 2), "16:9": (1
 ANCHORS = ("top-left", "top", "top-right", "left", "center", "right", "bottom-left", "bottom", "bottom-right")
 POSITIONS = ANCHORS + ("tiled",)
 FITS = ("contain", "cover", "stretch")
+ROTATIONS = (0, 90, 180, 270)  # clockwise quarter turns after the crop
 FORMATS = ("keep", "jpeg", "png", "webp")
 SUBSAMPLING = ("4:4:4", "4:2:2", "4:2:0")
 # Auto quality: the lowest quality whose SSIM (quality.py: luma, full resolution) stays at or above the level.
@@ -92,8 +93,12 @@ class Crop:
     aspect: str = "free"          # "free" or W:H such as "16:9"; the largest such box fits inside the picture
     anchor: str = "center"        # where that box sits
     box: tuple | None = None      # [left, top, right, bottom] in pixels of the upright (oriented) source
+    rotate: int = 0               # then turn clockwise by 0, 90, 180 or 270 degrees (lossless quarter turns)
 
     def __post_init__(self):
+        if isinstance(self.rotate, bool) or self.rotate not in ROTATIONS:
+            _fail("crop.rotate", f"must be one of {', '.join(map(str, ROTATIONS))} (degrees clockwise), "
+                                 f"not {self.rotate!r}")
         if parse_aspect(self.aspect) is False:
             _fail("crop.aspect", f"must be free or W:H such as 16:9, not {self.aspect!r}")
         _check_choice("crop.anchor", self.anchor, ANCHORS)
@@ -110,7 +115,7 @@ class Crop:
 
     @property
     def active(self) -> bool:
-        return self.box is not None or self.aspect != "free"
+        return self.box is not None or self.aspect != "free" or self.rotate != 0
 
 
 @dataclass(frozen=True)

@@ -157,3 +157,26 @@ def test_watermark_preview_output_and_compare(page, tmp_path):
     assert not dialog.is_visible()
     assert page.evaluate("() => document.activeElement.textContent") == "Compare"
     assert not page.errors
+
+
+def test_rotate_right_turns_the_output_clockwise(page, tmp_path):
+    original = Image.new("RGB", (600, 400), (240, 240, 240))
+    original.paste((200, 0, 0), (0, 0, 100, 100))  # a red block in the top-left corner
+    buf = io.BytesIO()
+    original.save(buf, "PNG")
+    wait_engine_ready(page)
+    pick(page, tmp_path, {"sideways.png": buf.getvalue()})
+    finished(page, "sideways.png")
+    page.get_by_role("button", name="Crop or rotate sideways.png").click()
+    dialog = page.get_by_role("dialog", name="Crop and rotate: sideways.png")
+    dialog.get_by_role("button", name="Rotate right 90°").click()
+    assert "90° clockwise" in dialog.locator("#rotate-label").inner_text()
+    dialog.get_by_role("button", name="Apply crop").click()
+    name, data = download_card(page, "sideways.png")
+    assert "rot90" in name
+    out = image_of(data).convert("RGB")
+    assert out.size == (400, 600)
+    red, grey = out.getpixel((350, 50)), out.getpixel((50, 50))
+    assert red[0] > 150 and red[1] < 60  # the top-left block went to the top-right: clockwise
+    assert grey[1] > 200
+    assert not page.errors

@@ -1,9 +1,13 @@
-"""Crop: a box in upright source pixels, or the largest box of an aspect ratio placed at an anchor."""
+"""Crop: a box in upright source pixels, or the largest box of an aspect ratio placed at an anchor; then an
+optional clockwise quarter turn."""
 
 from PIL import Image
 
 from ..errors import BadOptions
 from ..recipe import Crop, parse_aspect
+
+# clockwise degrees -> Pillow transpose (Pillow's ROTATE_* names turn counter-clockwise)
+TURNS = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_90}
 
 # anchor -> (horizontal, vertical) placement of the box in the leftover space: 0 start, 0.5 centre, 1 end
 ANCHOR_SHARE = {
@@ -42,11 +46,12 @@ def region(size: tuple, crop: Crop, name: str = "", scale: int = 1) -> tuple | N
 
 def cropped_size(size: tuple, crop: Crop, name: str = "") -> tuple:
     box = region(size, crop, name)
-    return size if box is None else (box[2] - box[0], box[3] - box[1])
+    width, height = size if box is None else (box[2] - box[0], box[3] - box[1])
+    return (height, width) if crop.rotate in (90, 270) else (width, height)
 
 
 def apply(image: Image.Image, crop: Crop, name: str = "", scale: int = 1) -> Image.Image:
     box = region(image.size, crop, name, scale)
-    if box is None or box == (0, 0, *image.size):
-        return image
-    return image.crop(box)
+    if box is not None and box != (0, 0, *image.size):
+        image = image.crop(box)
+    return image.transpose(TURNS[crop.rotate]) if crop.rotate else image
