@@ -60,7 +60,7 @@ export class CompareDialog {
     const parts = [`Before ${formatBytes(bytesIn)}`, `after ${formatBytes(bytesOut)}`,
       saved >= 0 ? `${saved.toFixed(1)}% saved` : `${(-saved).toFixed(1)}% larger`];
     parts.push(typeof report.ssim === "number" ? `SSIM ${report.ssim.toFixed(4)}`
-      : report.lossless ? "SSIM 1 (pixels untouched)" : "SSIM is measured with automatic quality only");
+      : report.lossless ? "SSIM 1 (pixels untouched)" : "SSIM not measured (lossless format or animation)");
     $("compare-stats").textContent = parts.join(" · ");
     $("compare-title").textContent = `Compare: ${card.file.name}`;
     const w = card.thumb.naturalWidth, h = card.thumb.naturalHeight;

@@ -171,3 +171,20 @@ def test_any_valid_recipe_gives_a_result_or_a_typed_error(recipe, name):
     else:
         assert result["error"]["code"] != "internal", result
         assert name in result["error"]["message"]
+
+
+def test_report_ssim_measures_fixed_quality_and_never_changes_the_bytes():
+    from pictures import encoded, photo
+    data = encoded(photo((400, 300)), "PNG")
+    plain = api.handle("process", data, {"encode": {"format": "jpeg", "quality": 30}}, "p.png")
+    measured = api.handle("process", data, {"encode": {"format": "jpeg", "quality": 30}, "report": {"ssim": True}},
+                          "p.png")
+    assert plain["report"]["ssim"] is None
+    assert measured["data"] == plain["data"]
+    low = measured["report"]["ssim"]
+    high = api.handle("process", data, {"encode": {"format": "jpeg", "quality": 95}, "report": {"ssim": True}},
+                      "p.png")["report"]["ssim"]
+    assert 0.3 < low < high <= 1.0
+    lossless = api.handle("process", data, {"encode": {"format": "png"}, "report": {"ssim": True}}, "p.png")
+    assert lossless["report"]["ssim"] is None  # nothing lost, nothing to measure
+    assert api.handle("process", data, {"report": {"ssim": "yes"}}, "p.png")["error"]["code"] == "bad_options"

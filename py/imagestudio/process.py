@@ -14,7 +14,7 @@ How the page calls it (one call per file; a failure is that file's error card, t
                   defaults, the presets as full recipes, the menu choices and the size limits)
     -> {"ok": True, "data": bytes, "mime", "name": "IMG_1234-2048px.webp", "report": {
           "format", "input_format", "operations": [{"step", "detail"}...], "width", "height", "frames",
-          "source_width", "source_height", "quality" (None if lossless), "ssim" (auto quality only),
+          "source_width", "source_height", "quality" (None if lossless), "ssim" (auto quality, or report.ssim),
           "encode_tries", "bytes_in", "bytes_out", "findings", "summary", "removed", "kept",
           "notes": [plain sentences to show], "speed": {"draft_scale", "fast_decode", "decode_ms",
           "pixels_ms", "encode_ms"}}}
@@ -119,6 +119,8 @@ def _reencode(data: bytes, name: str, recipe: Recipe, fmt) -> dict:
                                 copyright)
     clock["encode"] = time.perf_counter()
     settings = outcome.settings
+    if recipe.report.ssim and outcome.ssim is None and settings.lossy and len(outcome.frames) == 1:
+        outcome.ssim = compress.measure_ssim(outcome.frames[0], settings, outcome.data)
     steps.append({"step": "encode", "detail": _encode_detail(settings, decoded.animated)})
     output = outcome.data
     kept = _verify(output, recipe, name)

@@ -210,7 +210,17 @@ class Encode:
         return self != Encode()
 
 
-SECTIONS = {"crop": Crop, "resize": Resize, "watermark": Watermark, "encode": Encode, "policy": CleanPolicy}
+@dataclass(frozen=True)
+class Report:
+    """What to measure for the report; never changes the output bytes."""
+    ssim: bool = False            # SSIM of a lossy output against its pre-encode pixels (costs one more decode)
+
+    def __post_init__(self):
+        _check_bool("report.ssim", self.ssim)
+
+
+SECTIONS = {"crop": Crop, "resize": Resize, "watermark": Watermark, "encode": Encode, "policy": CleanPolicy,
+            "report": Report}
 
 
 @dataclass(frozen=True)
@@ -220,6 +230,7 @@ class Recipe:
     watermark: Watermark = field(default_factory=Watermark)
     encode: Encode = field(default_factory=Encode)
     policy: CleanPolicy = field(default_factory=CleanPolicy)
+    report: Report = field(default_factory=Report)
 
     @classmethod
     def from_dict(cls, data: dict | None) -> "Recipe":

@@ -85,6 +85,11 @@ def _decoded(data: bytes) -> Image.Image:
         return im.copy() if im.mode != "P" else im.convert("RGB")
 
 
+def measure_ssim(frame, settings, data: bytes) -> float:
+    """SSIM of an encoded single picture against the pixels it was encoded from."""
+    return Reference(encode.prepare(frame, settings)).ssim(_decoded(data))
+
+
 def _auto_quality(frame, settings, level, save):
     """Lowest of AUTO_QUALITIES with SSIM >= level (or the top of the range when none reaches it)."""
     reference = Reference(encode.prepare(frame, settings))
