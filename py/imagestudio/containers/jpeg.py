@@ -52,8 +52,8 @@ def _segment_fits(data: bytes, pos: int) -> bool:
     if pos + 4 > len(data):
         return False
     end = pos + 2 + int.from_bytes(data[pos + 2:pos + 4], "big")
-    if end == len(data):
-        return True
+    # A segment that ends exactly at the end of the file is not enough: scan bytes can line up with it by chance
+    # (then a clean that drops trailing data re-parses differently). The file is then read as truncated.
     # The segment must be followed by another marker (0xFF then anything but a stuffed 0x00).
     return end < len(data) and data[end] == 0xFF and (end + 1 == len(data) or data[end + 1] != 0x00)
 
