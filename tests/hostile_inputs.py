@@ -263,8 +263,12 @@ FUZZ_FINDS = {
 
 
 def fuzz_finds() -> list[tuple[str, bytes]]:
+    """FUZZ_FINDS plus the larger finds kept as files in tests/fuzz_finds/ (file name = case name)."""
     import base64
-    return [(name, base64.b64decode(data)) for name, data in FUZZ_FINDS.items()]
+    from pathlib import Path
+    files = sorted((Path(__file__).parent / "fuzz_finds").glob("*"))
+    return [(name, base64.b64decode(data)) for name, data in FUZZ_FINDS.items()] + \
+        [(p.name, p.read_bytes()) for p in files if p.is_file()]
 
 
 # ---------------------------------------------------------------- the table
