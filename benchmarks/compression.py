@@ -118,6 +118,8 @@ def smallest_at(reference: Reference, image: Image.Image, fmt: str, options: dic
 
 def mozjpeg(images: list[Image.Image]) -> list[bytes]:
     """Encode each picture with MozJPEG q75 under Node (benchmarks/mozjpeg.mjs)."""
+    if not (ROOT / "node_modules" / "@jsquash" / "jpeg").exists():
+        raise SystemExit("compression: the MozJPEG reference is missing: run `npm ci` (a devDependency)")
     with tempfile.TemporaryDirectory(prefix="bench-moz-") as tmp:
         jobs = []
         for i, image in enumerate(images):
