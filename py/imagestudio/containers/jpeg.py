@@ -287,6 +287,19 @@ def _kept_segment(seg: Segment, data: memoryview, policy):
 
 
 def clean(data: bytes, policy, name: str = "") -> bytes:
+    """Lossless clean, repeated until the output reads the same way: dropping segments can turn bytes the first
+    parse took for (corrupt) scan data into a real-looking segment, e.g. an EXIF APP1 (found by fuzz/run.py)."""
+    out = _clean_once(data, policy, name)
+    for _ in range(4):
+        again = _clean_once(out, policy, name)
+        if again == out:
+            return out
+        out = again
+    raise CorruptImage(f"{name or 'this file'}: JPEG structure changes each time it is read; it cannot be cleaned "
+                       "safely")
+
+
+def _clean_once(data: bytes, policy, name: str = "") -> bytes:
     parsed = parse(data, name)
     last = parsed.segments[-1]
     if parsed.truncated and last.end - last.start - len(last.payload) - 4 < 2:
