@@ -106,3 +106,18 @@ def test_no_request_leaves_the_origin_and_no_image_bytes_are_sent(context, page,
     assert any(u.endswith(".wasm") for u in requests.urls)
     assert not requests.off_origin()
     assert not any(photo[:2000] in body for body in requests.bodies)
+
+
+def test_meta_csp_and_served_header_say_the_same(base_url):
+    """GitHub Pages only has the meta tag; the local server sends the header that also reaches workers."""
+    import re
+    import urllib.request
+
+    with urllib.request.urlopen(base_url) as response:
+        header = response.headers["Content-Security-Policy"]
+        html = response.read().decode()
+    meta = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
+    assert header == meta
+    assert "connect-src 'self'" in meta and "'unsafe-eval'" not in meta.replace("'wasm-unsafe-eval'", "")
+    with urllib.request.urlopen(base_url + "app/worker.js") as response:
+        assert response.headers["Content-Security-Policy"] == meta
