@@ -66,18 +66,23 @@ def _scan_end(data: bytes, start: int) -> int | None:
     return found.start() if found else None
 
 
-# inspect, clean and notes of one file each need the same parse: keep the last one (bytes are immutable,
-# and the identity check means a different object is never mistaken for it).
-_last_parse: list = [None, None]
+# inspect, clean, notes and verification of one file alternate between the same two byte strings, the input
+# and the cleaned output: keep the last two parses (bytes are immutable, and the identity check means a
+# different object is never mistaken for one of them). One slot made every clean parse each file twice.
+_recent_parses: list = []
+_RECENT = 2
 
 
 def parse(data: bytes, name: str = "") -> Parsed:
     """Split a JPEG into segments up to EOI."""
-    if type(data) is bytes and _last_parse[0] is data:
-        return _last_parse[1]
+    if type(data) is not bytes:
+        return _parse(data, name)
+    for seen, parsed in _recent_parses:
+        if seen is data:
+            return parsed
     parsed = _parse(data, name)
-    if type(data) is bytes:
-        _last_parse[:] = [data, parsed]
+    _recent_parses.insert(0, (data, parsed))
+    del _recent_parses[_RECENT:]
     return parsed
 
 
