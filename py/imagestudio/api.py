@@ -13,7 +13,7 @@ from .containers import CONTAINERS, heif
 from .errors import BadOptions, EngineError, StillDirty, UnsupportedFormat
 from .policy import CleanPolicy
 from .report import sort_findings, summarize
-from .sniff import FORMATS, sniff
+from .sniff import AVIF, HEIF, identify, sniff
 from .batch import zip_op
 from .process import process
 from .recipe import presets_op
@@ -31,17 +31,14 @@ def _report(fmt, findings, **extra) -> dict:
 
 
 def inspect(data: bytes, name: str = "", options: dict | None = None) -> dict:
-    try:
-        fmt = sniff(data, name)
-    except UnsupportedFormat:
-        if not heif.accepts(data):
-            raise
+    fmt = identify(data)
+    if fmt in (HEIF, AVIF):
         # HEIC/AVIF cannot be cleaned here, but what they reveal can still be shown.
-        fmt = FORMATS["avif" if data[8:12] in (b"avif", b"avis") else "heif"]
         return {"ok": True, "data": None, "mime": fmt.mime, "name": name,
                 "report": _report(fmt, heif.inspect(data, name), cleanable=False,
                                   notes=[f"{fmt.name.upper()} can be inspected but not cleaned yet (the browser "
                                          "build of Pillow cannot decode it): convert it to JPEG first"])}
+    fmt = sniff(data, name)
     container = CONTAINERS.get(fmt.name)
     if container is None:
         raise UnsupportedFormat(f"{name or 'this file'}: {fmt.name.upper()} inspection is not supported yet")

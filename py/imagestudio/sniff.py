@@ -39,18 +39,23 @@ _SIGNATURES = (
 )
 
 
+def identify(data: bytes) -> Format | None:
+    """The format whose signature `data` starts with (supported or not), or None."""
+    head = bytes(data[:32])
+    return next((fmt for test, fmt in _SIGNATURES if test(head)), None)
+
+
 def sniff(data: bytes, name: str = "") -> Format:
     """Return the format of `data` or raise NotAnImage / UnsupportedFormat."""
     label = name or "this file"
     if not data:
         raise NotAnImage(f"{label}: the file is empty (0 bytes)")
-    head = bytes(data[:32])
-    for test, fmt in _SIGNATURES:
-        if test(head):
-            if not fmt.supported:
-                raise UnsupportedFormat(
-                    f"{label}: {fmt.name.upper()} images are not supported yet "
-                    "(the browser build of Pillow cannot decode them); nothing was produced"
-                )
-            return fmt
-    raise NotAnImage(f"{label}: not an image Image Studio can read (unrecognised file signature)")
+    fmt = identify(data)
+    if fmt is None:
+        raise NotAnImage(f"{label}: not an image Image Studio can read (unrecognised file signature)")
+    if not fmt.supported:
+        raise UnsupportedFormat(
+            f"{label}: {fmt.name.upper()} images are not supported yet "
+            "(the browser build of Pillow cannot decode them); nothing was produced"
+        )
+    return fmt

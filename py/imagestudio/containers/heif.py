@@ -18,10 +18,6 @@ MAX_ITEM_BYTES = 16 * 1024 * 1024
 MAX_METADATA_ITEMS = 16  # a real file has one EXIF and one XMP item
 
 
-def accepts(data: bytes) -> bool:
-    return data[4:8] == b"ftyp"
-
-
 def boxes(data: bytes, start: int, end: int):
     """Yield (type, body start, body end) for the boxes in data[start:end]; stop at a malformed one."""
     pos, count = start, 0
