@@ -52,9 +52,9 @@ export class CropEditor {
   }
 
   // Rotation is offered only when the engine's recipe has it (the catalogue says so).
-  allowRotation(on) {
-    this.rotationAllowed = on;
-    this.dialog.querySelector(".rotate").hidden = !on;
+  // Turning needs the recipe (Python cuts and turns the pixels): shown once the engine's catalogue is loaded.
+  enableRotation() {
+    this.dialog.querySelector(".rotate").hidden = false;
   }
 
   // Resolves with {crop: {x, y, width, height} | null, rotate} or null when cancelled.

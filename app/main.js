@@ -61,7 +61,7 @@ const catalogueReady = loadCatalogue().then((result) => {
     return false;
   }
   panel.build(catalogue);
-  crop.allowRotation("rotate" in (catalogue.defaults.crop || {}));
+  crop.enableRotation();
   preview.setWatermark(panel.recipe.watermark);
   $("wm-preview-box").hidden = true;  // shown once a watermark is chosen
   return true;

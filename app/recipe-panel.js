@@ -444,10 +444,9 @@ export class RecipePanel extends EventTarget {
     if (!this.recipe) return null;
     const recipe = clone(this.recipe);
     if (extra.box) recipe.crop = { ...recipe.crop, aspect: "free", box: extra.box };
-    // Quarter turns from the crop editor, once the engine's recipe has them (the editor hides them until then).
-    if (extra.rotate && "rotate" in (this.defaults.crop || {})) recipe.crop = { ...recipe.crop, rotate: extra.rotate };
+    if (extra.rotate) recipe.crop = { ...recipe.crop, rotate: extra.rotate };  // quarter turns from the crop editor
     // The compare view shows SSIM for every lossy result, not only when auto quality measured it.
-    if (this.defaults.report) recipe.report = { ...recipe.report, ssim: true };
+    recipe.report = { ...recipe.report, ssim: true };
     return recipe;
   }
 }

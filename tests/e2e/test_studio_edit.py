@@ -6,7 +6,7 @@ import re
 from PIL import Image, ImageChops, ImageStat
 
 from conftest import wait_engine_ready
-from studio_helpers import card, download_card, finished, image_of, photo, pick, plain_png
+from studio_helpers import card, download, download_card, finished, image_of, photo, pick, plain_png
 
 
 def dark_photo(size=(900, 600)) -> bytes:
@@ -175,7 +175,9 @@ def test_rotate_right_turns_the_output_clockwise(page, tmp_path):
     dialog.get_by_role("button", name="Rotate right 90°").click()
     assert "90° clockwise" in dialog.locator("#rotate-label").inner_text()
     dialog.get_by_role("button", name="Apply crop").click()
-    name, data = download_card(page, "sideways.png")
+    # The card keeps its first result until the turned one replaces it: wait for the turned one.
+    turned = finished(page, "sideways.png").get_by_role("link", name=re.compile("rot90"))
+    name, data = download(page, turned)
     assert "rot90" in name
     out = image_of(data).convert("RGB")
     assert out.size == (400, 600)
