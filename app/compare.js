@@ -42,8 +42,9 @@ export class CompareDialog {
     });
   }
 
-  // `box`: the photo's own crop [left, top, right, bottom], so "before" shows the same area as "after".
-  open(card, box = null) {
+  // `box`: the photo's own crop [left, top, right, bottom], so "before" shows the same area as "after";
+  // `rotate`: its clockwise quarter turn, which "before" does not show.
+  open(card, box = null, rotate = 0) {
     const result = card.output;
     const report = result.report || {};
     this.opener = card.compareButton;
@@ -68,7 +69,9 @@ export class CompareDialog {
     // An aspect crop of the whole batch is not drawn on "before": say so rather than mislead.
     const shape = (a, b) => (a && b ? a / b : 0);
     const before = box ? shape(box[2] - box[0], box[3] - box[1]) : shape(w, h);
-    if (!box && Math.abs(before - shape(report.width, report.height)) > 0.01) {
+    const after = rotate % 180 ? shape(report.height, report.width) : shape(report.width, report.height);
+    if (rotate) $("compare-stats").textContent += ` · the result is turned ${rotate}° clockwise: “before” shows the photo unturned`;
+    if (!box && Math.abs(before - after) > 0.01) {
       $("compare-stats").textContent += " · the result is cropped: “before” shows the whole photo";
     }
     this.setSplit(50);

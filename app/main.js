@@ -81,7 +81,7 @@ function addFiles(files) {
     item.card = new FileCard(file, {
       onRemove: () => removeItem(item),
       onCrop: () => editCrop(item),
-      onCompare: () => compare.open(item.card, item.box),
+      onCompare: () => compare.open(item.card, item.box, item.rotate),
       onSelect: () => select(item),
       onRetry: () => batch.enqueue(item, (stale) => run(item, stale)),
     });

@@ -184,4 +184,7 @@ def test_rotate_right_turns_the_output_clockwise(page, tmp_path):
     red, grey = out.getpixel((350, 50)), out.getpixel((50, 50))
     assert red[0] > 150 and red[1] < 60  # the top-left block went to the top-right: clockwise
     assert grey[1] > 200
+    card(page, "sideways.png").get_by_role("button", name="Compare before and after for sideways.png").click()
+    stats = page.get_by_role("dialog", name="Compare: sideways.png").locator("#compare-stats").inner_text()
+    assert "turned 90° clockwise" in stats and "cropped" not in stats  # a turn is not passed off as a crop
     assert not page.errors
