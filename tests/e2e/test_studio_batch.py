@@ -70,6 +70,10 @@ def test_error_card_among_good_ones_and_download_all_as_zip(page, tmp_path):
 
 
 def test_keyboard_only_main_flow(page, tmp_path):
+    # Subscribe to the file chooser long before it opens: Playwright turns on its interception when the first
+    # listener arrives, and a chooser opened in that same instant is missed (about 1 run in 4 here).
+    choosers = []
+    page.on("filechooser", lambda chooser: choosers.append(chooser))
     wait_engine_ready(page)
     page.get_by_role("radio", name="Share safely").wait_for()
 
@@ -87,9 +91,13 @@ def test_keyboard_only_main_flow(page, tmp_path):
     path.write_bytes(photo((2400, 1600)))
     tab_to("() => document.activeElement.id === 'choose-files'")
     assert focus_ring() != "none"
-    with page.expect_file_chooser(timeout=60_000) as chooser:
-        page.keyboard.press("Enter")
-    chooser.value.set_files(str(path))
+    page.keyboard.press("Enter")
+    for _ in range(100):
+        if choosers:
+            break
+        page.wait_for_timeout(100)
+    assert choosers, "Enter on 'Choose files' did not open the file chooser"
+    choosers[0].set_files(str(path))
     finished(page, "keys.jpg")
 
     # The presets are one radio group: Tab reaches the chosen one, arrows choose another.
