@@ -18,6 +18,7 @@ import http.server
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -39,6 +40,7 @@ PYODIDE_VERSION = "0.27.7"
 OFFICIAL_LOCK_SHA256 = "9c45b916001a750f4102fc287494f3eab215909c7535c626a20db80fd6333e2c"
 # Pyodide's runtime files, from the npm package (npm ci checks them against package-lock.json's integrity).
 PYODIDE_CORE = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip")
+SNAPSHOT_NAME = "python-snapshot.bin"   # see python_snapshot(); app/worker.js asks for it by this name
 # Pyodide-built wheels the site ships, by lock name; their sha256 comes from the official lock.
 PYODIDE_WHEELS = ("pillow", "micropip", "packaging")
 # Where those wheels can come from, tried in order; any source is fine when the sha256 matches.
@@ -88,6 +90,25 @@ def npm_install() -> Path:
     if sha256(lock) != OFFICIAL_LOCK_SHA256:
         fail(f"node_modules/pyodide/pyodide-lock.json does not match the pinned sha256 {OFFICIAL_LOCK_SHA256}")
     return package
+
+
+def python_snapshot(core: Path) -> Path:
+    """A memory snapshot of a freshly started CPython, made under Node (tools/make_snapshot.mjs), that the
+    worker restores instead of starting Python. Kept in .cache/ per Pyodide build: the same inputs give
+    the same site bytes, so a rebuild does not make browsers fetch a new site version."""
+    wasm = sha256((core / "pyodide.asm.wasm").read_bytes())[:16]
+    cached = CACHE / f"python-snapshot-{PYODIDE_VERSION}-{wasm}.bin"
+    if not cached.exists():
+        if not shutil.which("node"):
+            fail("node is needed to make the Python start-up snapshot (install Node.js and npm)")
+        log("making the Python start-up snapshot with node")
+        CACHE.mkdir(exist_ok=True)
+        partial_file = cached.with_suffix(".part")
+        env = dict(os.environ, SNAPSHOT_PYODIDE=str(core), SNAPSHOT_OUTPUT=str(partial_file))
+        subprocess.run(["node", "--input-type=module"], input=(ROOT / "tools" / "make_snapshot.mjs").read_bytes(),
+                       env=env, cwd=ROOT, check=True)
+        partial_file.rename(cached)
+    return cached
 
 
 def _download(url: str) -> bytes | None:
@@ -206,6 +227,7 @@ def build() -> Path:
         target.mkdir()
         for name in PYODIDE_CORE:
             shutil.copy2(core / name, target / name)
+        shutil.copy2(python_snapshot(core), target / SNAPSHOT_NAME)
         packages = {}
         for key in PYODIDE_WHEELS:
             entry = official["packages"][key]
@@ -227,6 +249,7 @@ def build() -> Path:
                 shutil.copytree(source, staging / name, ignore=shutil.ignore_patterns(".*", "*.map"))
             elif source.exists():
                 shutil.copy2(source, staging / name)
+        _preload_modules(staging)
         _write_service_worker(staging)
         # Swap in one step, so a server running from dist/ never sees a half-built site.
         retired = staging.with_name(staging.name + "-old")
@@ -239,6 +262,29 @@ def build() -> Path:
             shutil.rmtree(staging)
     log(f"dist/ ready ({sum(p.stat().st_size for p in DIST.rglob('*') if p.is_file()) / 1e6:.1f} MB)")
     return DIST
+
+
+MODULE_IMPORT = re.compile(r'^(?:import|export)\b[^"\']*?from\s+"(\./[\w./-]+\.js)"', re.MULTILINE)
+PRELOAD_MARK = "<!-- modulepreload: build.py lists here every module app/main.js imports -->"
+
+
+def _preload_modules(site: Path) -> None:
+    """List every module main.js imports, at any depth, as <link rel=modulepreload> in index.html: the
+    browser then fetches them all at once instead of one import level per round trip (drop zone sooner)."""
+    found, pending = [], ["app/main.js"]
+    while pending:
+        module = pending.pop(0)
+        for relative in MODULE_IMPORT.findall((site / module).read_text()):
+            path = (Path(module).parent / relative).as_posix().replace("/./", "/")
+            if path not in found:
+                found.append(path)
+                pending.append(path)
+    page = site / "index.html"
+    html = page.read_text()
+    if PRELOAD_MARK not in html:
+        fail(f"index.html lacks the line {PRELOAD_MARK}")
+    links = "\n  ".join(f'<link rel="modulepreload" href="{path}">' for path in found)
+    page.write_text(html.replace(PRELOAD_MARK, links))
 
 
 def _write_service_worker(site: Path) -> None:

@@ -38,7 +38,11 @@ engine.addEventListener("fatal", (e) => {
   $("engine").dataset.state = "error";
   $("engine-label").textContent = e.detail.message;
 });
-watchOffline($("offline"));
+// Whether the engine starts or fails, the page is then kept for offline use.
+watchOffline($("offline"), new Promise((settled) => {
+  engine.addEventListener("ready", settled, { once: true });
+  engine.addEventListener("fatal", settled, { once: true });
+}));
 
 // --- the recipe: defaults and presets come from Python -----------------------------------------------------
 

@@ -1,7 +1,9 @@
 // The "works offline" state, shown rather than promised: ready once the service worker that
 // precached the whole site controls this page; the network state is shown beside it.
 
-export function watchOffline(node) {
+// `after` (a promise) holds the registration back: the service worker's install downloads the whole
+// site again, which on a first visit would compete with the engine's own start-up.
+export function watchOffline(node, after = Promise.resolve()) {
   const render = (ready) => {
     const online = navigator.onLine;
     if (ready) {
@@ -19,7 +21,7 @@ export function watchOffline(node) {
     node.textContent = "This browser cannot keep the page for offline use";
     return;
   }
-  navigator.serviceWorker.register("sw.js").catch(() => {
+  after.finally(() => navigator.serviceWorker.register("sw.js")).catch(() => {
     node.dataset.state = "unsupported";
     node.textContent = "Offline use is not available here";
   });

@@ -15,7 +15,8 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
     for (const key of await caches.keys()) {
-      if (key.startsWith("image-studio-") && key !== CACHE) await caches.delete(key);
+      // Earlier site versions, and the Python snapshot older versions of the worker made for themselves.
+      if ((key.startsWith("image-studio-") && key !== CACHE) || key.startsWith("pyodide-snapshot-")) await caches.delete(key);
     }
     await self.clients.claim();
   })());

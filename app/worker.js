@@ -1,47 +1,48 @@
 // The engine worker: boots Pyodide from the site itself and hands every job to ONE Python
 // entry point, imagestudio.api.handle_js. No Python source lives here.
-import { loadPyodide, version as pyodideVersion } from "../pyodide/pyodide.mjs";
+import { loadPyodide } from "../pyodide/pyodide.mjs";
 
 const indexURL = new URL("../pyodide/", import.meta.url).href;
-// Not under the service worker's "image-studio-" prefix: a new site version must not drop it,
-// only a new Pyodide (its build id is checked on restore anyway).
-const SNAPSHOT_CACHE = `pyodide-snapshot-${pyodideVersion}`;
-const SNAPSHOT_KEY = new URL("snapshot.bin", indexURL).href;
+// build.py ships a memory snapshot of a freshly started CPython (tools/make_snapshot.mjs: the bare
+// interpreter, no packages, no data). Restoring it skips CPython's own start-up, most of a first visit's
+// boot; the service worker keeps it for offline visits like every other file of the site.
+const SNAPSHOT_URL = new URL("python-snapshot.bin", indexURL).href;
 let pyodide = null;
 let api = null;
+let pythonStart = "snapshot";
 
 function stage(step, total, label) {
   postMessage({ type: "boot", step, total, label });
 }
 
-async function snapshotCache() {
-  try {
-    return self.caches ? await caches.open(SNAPSHOT_CACHE) : null;
-  } catch {
-    return null;  // storage off (some private modes): boot the ordinary way
+const SNAPSHOT_MAGIC = 1886286592;  // the first word of every Pyodide 0.27 memory snapshot
+const WASM_PAGE = 65536;
+
+// Pyodide rejects a snapshot of another build (its build id is checked) but hangs on one whose size is
+// not whole memory pages (a truncated file): check that much here.
+async function fetchSnapshot() {
+  const response = await fetch(SNAPSHOT_URL);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const header = new Uint32Array(bytes.buffer, 0, Math.min(2, bytes.length >> 2));
+  const heapBytes = bytes.length - (header[1] ?? bytes.length);
+  if (header[0] !== SNAPSHOT_MAGIC || heapBytes <= 0 || heapBytes % WASM_PAGE) {
+    throw new Error(`${SNAPSHOT_URL} is not a whole Pyodide snapshot (${bytes.length} bytes)`);
   }
+  return bytes;
 }
 
-// CPython's own start-up is most of the boot time. The first visit saves a memory snapshot of the
-// freshly started interpreter (before any package or file: it holds no user data); later visits
-// restore it instead of starting Python again.
 async function startPython() {
-  const cache = await snapshotCache();
-  const saved = cache ? await cache.match(SNAPSHOT_KEY) : null;
-  if (saved) {
-    try {
-      return await loadPyodide({ indexURL, _loadSnapshot: saved.arrayBuffer() });
-    } catch (err) {
-      console.warn("Pyodide snapshot refused, starting Python normally:", err);
-      await cache.delete(SNAPSHOT_KEY);
-    }
+  try {
+    const snapshot = fetchSnapshot();
+    snapshot.catch(() => {});  // awaited by loadPyodide; a rejection is handled below
+    return await loadPyodide({ indexURL, _loadSnapshot: snapshot });
+  } catch (err) {
+    // Missing, damaged or from another Pyodide build (its build id is checked): start Python normally.
+    console.warn("Python start-up snapshot not used, starting Python normally:", err);
+    pythonStart = "fresh";
+    return loadPyodide({ indexURL });
   }
-  const fresh = await loadPyodide({ indexURL, _makeSnapshot: Boolean(cache) });
-  if (cache) {
-    const snapshot = fresh.makeMemorySnapshot();
-    cache.put(SNAPSHOT_KEY, new Response(snapshot)).catch(() => { /* quota: next visit boots normally */ });
-  }
-  return fresh;
 }
 
 async function boot() {
@@ -59,7 +60,7 @@ async function boot() {
   const versions = JSON.parse(JSON.stringify(api.versions().toJs({ dict_converter: Object.fromEntries })));
   versions.pyodide = pyodide.version;
   stage(3, 3, "Ready");
-  postMessage({ type: "ready", versions, bootMs: Math.round(performance.now() - started) });
+  postMessage({ type: "ready", versions, pythonStart, bootMs: Math.round(performance.now() - started) });
 }
 
 const ready = boot().catch((err) => {

@@ -6,6 +6,7 @@ import shutil
 import subprocess
 
 import piexif
+import pytest
 from PIL import Image
 
 from browser import wait_engine_ready
@@ -121,3 +122,58 @@ def test_meta_csp_and_served_header_say_the_same(base_url):
     assert "connect-src 'self'" in meta and "'unsafe-eval'" not in meta.replace("'wasm-unsafe-eval'", "")
     with urllib.request.urlopen(base_url + "app/worker.js") as response:
         assert response.headers["Content-Security-Policy"] == meta
+
+
+_ENGINE_START = """async () => {
+  const { EngineBridge } = await import("./app/bridge.js");
+  const engine = new EngineBridge(undefined, { size: 1 });
+  const ready = await new Promise((resolve) => engine.addEventListener("ready", (e) => resolve(e.detail), { once: true }));
+  const photo = new Uint8Array(await (await fetch("static/icons/icon-192.png")).arrayBuffer());
+  const result = await engine.call("clean", "icon.png", photo.buffer, { policy: {} });
+  return { pythonStart: ready.pythonStart, cleaned: result.ok, bytes: result.ok ? result.data.byteLength : 0 };
+}"""
+
+
+def test_engine_starts_from_the_shipped_python_snapshot(page):
+    wait_engine_ready(page)
+    started = page.evaluate(_ENGINE_START)
+    assert started["pythonStart"] == "snapshot"
+    assert started["cleaned"] and started["bytes"] > 0
+
+
+def _other_build(snapshot: bytes) -> bytes:
+    damaged = bytearray(snapshot)
+    damaged[20] ^= 0xFF  # a byte of the build id the snapshot was made by
+    return bytes(damaged)
+
+
+DAMAGED_SNAPSHOTS = {
+    "zeros": lambda snapshot: bytes(4096),
+    "truncated": lambda snapshot: snapshot[:len(snapshot) // 3],  # Pyodide itself would hang on this one
+    "other build": _other_build,
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGED_SNAPSHOTS)
+def test_a_damaged_snapshot_falls_back_to_starting_python(context, page, base_url, damage):
+    import urllib.request
+
+    with urllib.request.urlopen(base_url + "pyodide/python-snapshot.bin") as response:
+        body = DAMAGED_SNAPSHOTS[damage](response.read())
+    context.route("**/python-snapshot.bin", lambda route: route.fulfill(status=200, body=body))
+    page.reload()
+    wait_engine_ready(page)
+    started = page.evaluate(_ENGINE_START)
+    assert started["pythonStart"] == "fresh", started
+    assert started["cleaned"] and started["bytes"] > 0
+    assert not page.errors
+
+
+def test_every_module_the_page_loads_is_preloaded(page):
+    """build.py lists main.js's imports as modulepreload links, so they come in one round trip."""
+    wait_engine_ready(page)
+    loaded = page.evaluate("""() => performance.getEntriesByType("resource").map((r) => r.name)
+        .filter((url) => /\\/app\\/[\\w-]+\\.js$/.test(url) && !url.endsWith("/worker.js") && !url.endsWith("/main.js"))""")
+    preloaded = page.evaluate("() => [...document.querySelectorAll('link[rel=modulepreload]')].map((l) => l.href)")
+    assert len(loaded) >= 5
+    assert sorted(set(loaded)) == sorted(preloaded)
