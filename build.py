@@ -13,6 +13,7 @@ cached in .cache/ so a rebuild is fast. Needs only Python 3.11+ and Node/npm.
 import argparse
 import base64
 import csv
+import gzip
 import hashlib
 import http.server
 import io
@@ -40,7 +41,7 @@ PYODIDE_VERSION = "0.27.7"
 OFFICIAL_LOCK_SHA256 = "9c45b916001a750f4102fc287494f3eab215909c7535c626a20db80fd6333e2c"
 # Pyodide's runtime files, from the npm package (npm ci checks them against package-lock.json's integrity).
 PYODIDE_CORE = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip")
-SNAPSHOT_NAME = "python-snapshot.bin"   # see python_snapshot(); app/worker.js asks for it by this name
+SNAPSHOT_NAME = "python-snapshot.bin.gz"   # see python_snapshot(); app/worker.js asks for it by this name
 # Pyodide-built wheels the site ships, by lock name; their sha256 comes from the official lock.
 PYODIDE_WHEELS = ("pillow", "micropip", "packaging")
 # Where those wheels can come from, tried in order; any source is fine when the sha256 matches.
@@ -254,7 +255,8 @@ def build() -> Path:
         target.mkdir()
         for name in PYODIDE_CORE:
             shutil.copy2(core / name, target / name)
-        shutil.copy2(python_snapshot(core), target / SNAPSHOT_NAME)
+        # Gzipped here (20 MB -> 5 MB): static hosts send unknown binary types uncompressed.
+        (target / SNAPSHOT_NAME).write_bytes(gzip.compress(python_snapshot(core).read_bytes(), 6, mtime=0))
         packages, wheels = {}, {}
         for key in PYODIDE_WHEELS:
             entry = official["packages"][key]

@@ -1,6 +1,7 @@
 """What build.py ships beside the site's own files: wheels with bytecode the browser really uses, a lock
 that names their exact bytes, and a Python start-up snapshot with no trace of the build machine."""
 
+import gzip
 import hashlib
 import json
 import os
@@ -67,7 +68,7 @@ def test_the_engine_imports_from_its_bytecode_in_pyodide():
 
 @needs_dist
 def test_the_snapshot_is_pyodides_and_holds_no_build_machine_paths():
-    snapshot = (PYODIDE / "python-snapshot.bin").read_bytes()
+    snapshot = gzip.decompress((PYODIDE / "python-snapshot.bin.gz").read_bytes())
     magic, heap_offset = struct.unpack_from("<II", snapshot)
     assert magic == 1886286592  # app/worker.js checks the same word before restoring it
     assert (len(snapshot) - heap_offset) % 65536 == 0
