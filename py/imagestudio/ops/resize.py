@@ -101,6 +101,20 @@ def _ycbcr_420(image: Image.Image, out: tuple) -> Image.Image:
     return Image.merge("YCbCr", (y, cb.resize(out, Image.Resampling.NEAREST), cr.resize(out, Image.Resampling.NEAREST)))
 
 
+def planes(luma: Image.Image, chroma: Image.Image, opts: Resize, original_size: tuple) -> Image.Image:
+    """One YCbCr frame at the output size from a luma-first JPEG decode (decode.py): the full-scale luma
+    resampled as apply() does, the reduced-scale chroma brought to the half size a 4:2:0 JPEG keeps (box
+    average when larger, as the encoder's own subsampling does), then enlarged by nearest neighbour so
+    the encoder's 2x2 average gives it back (as _ycbcr_420)."""
+    out = target_size(original_size, opts) or original_size
+    y = luma if luma.size == out else luma.resize(out, Image.Resampling.LANCZOS, reducing_gap=_gap(luma.size, out))
+    half = ((out[0] + 1) // 2, (out[1] + 1) // 2)
+    if chroma.width > half[0] and chroma.height > half[1]:
+        chroma = chroma.resize(half, Image.Resampling.BOX)
+    _y, cb, cr = chroma.split()
+    return Image.merge("YCbCr", (y, cb.resize(out, Image.Resampling.NEAREST), cr.resize(out, Image.Resampling.NEAREST)))
+
+
 def _cover(image: Image.Image, out: tuple) -> Image.Image:
     """Fill `out` exactly: crop the centre to its shape, then scale (ImageOps.fit does the same)."""
     w, h = image.size
