@@ -1,12 +1,14 @@
 """The JPEG speed paths of decode.py keep the picture: luma-first (full-scale luma + reduced-scale chroma)
 and the auto-quality candidate decode (luma only) against the plain way, on real photos of the corpus."""
 
+import io
+
 import pytest
 from PIL import Image, ImageOps
 
 from corpus import CORPUS, needs_corpus
 from imagestudio import api, decode, quality
-from imagestudio.ops import resize
+from imagestudio.ops import compress, resize
 from imagestudio.recipe import Resize
 from pictures import encoded, opened, photo
 
@@ -97,3 +99,14 @@ def test_luma_first_is_not_used_when_pixels_are_cropped_or_drawn():
         detail = " ".join(s["detail"] for s in result["report"]["operations"])
         assert "chroma decoded" not in detail
 
+def test_candidate_decode_is_the_luma_the_encoder_was_given():
+    source = photo((640, 480), seed=8)
+    data = encoded(source, quality=75)
+    candidate = compress._decoded(data)
+    assert candidate.mode == "L" and candidate.size == source.size
+    full = Image.open(io.BytesIO(data))
+    full.draft("YCbCr", None)
+    assert candidate.tobytes() == full.getchannel(0).tobytes()
+    # The score barely moves against the old way (RGB decode, then luma from RGB).
+    reference = quality.Reference(source)
+    assert reference.ssim(candidate) == pytest.approx(reference.ssim(opened(data).convert("RGB")), abs=2e-3)
