@@ -37,7 +37,7 @@ def chroma_error(a: Image.Image, b: Image.Image) -> float:
 
 
 @needs_corpus(PHOTOS)
-@pytest.mark.parametrize("share", [0.45, 0.3])
+@pytest.mark.parametrize("share", [0.45, 0.3, 0.2, 0.1, 0.05])
 def test_luma_first_keeps_the_picture_on_corpus_photos(path, share):
     data = path.read_bytes()
     long_edge = max(64, round(max(Image.open(path).size) * share))
@@ -98,6 +98,7 @@ def test_luma_first_is_not_used_when_pixels_are_cropped_or_drawn():
         assert result["ok"], result
         detail = " ".join(s["detail"] for s in result["report"]["operations"])
         assert "chroma decoded" not in detail
+
 
 def test_candidate_decode_is_the_luma_the_encoder_was_given():
     source = photo((640, 480), seed=8)

@@ -34,9 +34,14 @@ from .sniff import sniff
 MAX_PIXELS = 100_000_000            # one picture (about 300 MB as RGB)
 MAX_ANIMATION_PIXELS = 100_000_000  # frames x width x height, all frames are held in memory
 MAX_FRAMES = 2000
-# Draft only to a size >= DRAFT_GAP x target: drafting to just >= target (gap 1) scored SSIM 0.981-0.989
-# against the plain way on the noisy 12 MP benchmark photo; gap 2 keeps 0.996.
-DRAFT_GAP = 2.0
+# Draft only to a size >= DRAFT_GAP x target, and never below 1/4: drafting to just >= target (gap 1)
+# scored SSIM 0.981-0.989 against the plain way on the noisy 12 MP benchmark photo. On 8 corpus photos
+# (0.5-9 MP, draft -> LANCZOS -> q85 against full decode -> LANCZOS -> q85) gap 2 was not enough:
+# 1/4 scored down to 0.987 in wasm (libjpeg 9) and 0.985 natively (libjpeg-turbo), 1/2 down to 0.988
+# natively; gap 3 kept >= 0.990 for 1/2 and 1/4 in both. 1/8 (the luma of each 8x8 block reduced to its
+# mean) stayed at 0.981-0.988 on one photo whatever the gap (2-6), so it is not used for pixels.
+DRAFT_GAP = 3.0
+DRAFT_SCALES = (4, 2)
 # Luma first: the chroma decode may be at most this much below the half-size chroma a 4:2:0 JPEG keeps
 # (12 MP -> 2048 px: 1/4 scale, 1000 px for 1024); the chroma of the one-decode way was box-reduced
 # by round(source / half output), down to 1/1.5 of it.
@@ -231,9 +236,10 @@ def _chroma(data: bytes, name: str, size: tuple, ratio: float) -> tuple:
 
 def _jpeg_speedups(image, ratio: float, want_ycbcr: bool, result: Decoded, luma: bool = False):
     mode = "L" if luma else "YCbCr" if want_ycbcr and image.mode == "RGB" else None
-    wanted = (max(1, int(image.width * ratio * DRAFT_GAP)), max(1, int(image.height * ratio * DRAFT_GAP)))
-    if mode or ratio * DRAFT_GAP <= 0.5:
-        image.draft(mode, wanted if ratio * DRAFT_GAP <= 0.5 else None)
+    scale = next((s for s in DRAFT_SCALES if s * ratio * DRAFT_GAP <= 1), 1)
+    if mode or scale > 1:
+        # Pillow picks the largest of 8, 4, 2, 1 that fits the size asked: width // scale gives `scale`.
+        image.draft(mode, (max(1, image.width // scale), max(1, image.height // scale)) if scale > 1 else None)
     if ratio <= FAST_DECODE_BELOW and isinstance(image.decoderconfig, tuple) and len(image.decoderconfig) == 2:
         # Pillow's JPEG decoder takes (scale, draft flag); the flag turns off fancy upsampling and
         # selects the fast IDCT. Not reachable through a public argument in Pillow 10.2.
