@@ -69,6 +69,22 @@ def test_luma_first_decode_holds_luma_and_small_chroma():
     assert chroma_error(same.convert("RGB"), out.convert("RGB")) <= 1.0
 
 
+@pytest.mark.parametrize("opts", [dict(width=300, height=300, fit="cover"), dict(width=400, height=150, fit="stretch"),
+                                  dict(width=300, height=300), dict(percent=30)])
+def test_luma_first_fits_like_the_one_decode_way(opts):
+    data = encoded(photo((1200, 800), seed=4), quality=90)
+    recipe = Resize(**opts)
+    ratio = resize.scale_ratio((1200, 800), recipe)
+    split = decode.decode(data, "a.jpg", lambda size: ratio, want_ycbcr=True, luma_first=True)
+    assert split.chroma is not None
+    out = resize.planes(split.frames[0], split.chroma, recipe, split.source_size)
+    one = decode.decode(data, "a.jpg", lambda size: ratio, want_ycbcr=True)
+    same = resize.apply(one.frames[0], recipe, one.source_size, chroma_420=True)
+    assert out.size == same.size == resize.target_size((1200, 800), recipe)
+    assert quality.ssim(same, out) >= 0.995
+    assert chroma_error(same.convert("RGB"), out.convert("RGB")) <= 1.0
+
+
 @pytest.mark.parametrize("orientation", range(1, 9))
 def test_luma_first_turns_both_planes_upright(orientation):
     """A red left half on a blue right half, stored turned: luma and chroma must turn alike."""

@@ -107,10 +107,13 @@ def planes(luma: Image.Image, chroma: Image.Image, opts: Resize, original_size: 
     average when larger, as the encoder's own subsampling does), then enlarged by nearest neighbour so
     the encoder's 2x2 average gives it back (as _ycbcr_420)."""
     out = target_size(original_size, opts) or original_size
-    y = luma if luma.size == out else luma.resize(out, Image.Resampling.LANCZOS, reducing_gap=_gap(luma.size, out))
     half = ((out[0] + 1) // 2, (out[1] + 1) // 2)
-    if chroma.width > half[0] and chroma.height > half[1]:
-        chroma = chroma.resize(half, Image.Resampling.BOX)
+    if opts.fit == "cover" and opts.width is not None and opts.height is not None:
+        y, chroma = _cover(luma, out), _cover(chroma, half)   # the same centre box, relative to each plane
+    else:
+        y = luma if luma.size == out else luma.resize(out, Image.Resampling.LANCZOS, reducing_gap=_gap(luma.size, out))
+        if chroma.width > half[0] and chroma.height > half[1]:
+            chroma = chroma.resize(half, Image.Resampling.BOX)
     _y, cb, cr = chroma.split()
     return Image.merge("YCbCr", (y, cb.resize(out, Image.Resampling.NEAREST), cr.resize(out, Image.Resampling.NEAREST)))
 
