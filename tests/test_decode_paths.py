@@ -7,9 +7,9 @@ import pytest
 from PIL import Image, ImageOps
 
 from corpus import CORPUS, needs_corpus
-from imagestudio import api, decode, quality
+from imagestudio import api, decode, encode, quality
 from imagestudio.ops import compress, resize
-from imagestudio.recipe import Resize
+from imagestudio.recipe import AUTO_QUALITY, Resize
 from pictures import encoded, opened, photo
 
 # Colour photos of the corpus big enough to be shrunk (one turned by EXIF, one progressive).
@@ -127,3 +127,26 @@ def test_candidate_decode_is_the_luma_the_encoder_was_given():
     # The score barely moves against the old way (RGB decode, then luma from RGB).
     reference = quality.Reference(source)
     assert reference.ssim(candidate) == pytest.approx(reference.ssim(opened(data).convert("RGB")), abs=2e-3)
+
+
+@needs_corpus(PHOTOS[:3])
+@pytest.mark.parametrize("level", ["visually_lossless", "balanced"])
+def test_auto_quality_meets_its_target_on_the_luma_first_path(path, level):
+    """Share-safely style recipe on a real photo: the chosen quality reaches the SSIM floor measured the
+    old way (RGB decode of the output against the encoder's input), and one step lower does not."""
+    data = path.read_bytes()
+    recipe = {"resize": {"long_edge": 640}, "encode": {"format": "jpeg", "auto_quality": level}}
+    result = api.handle("process", data, recipe, path.name)
+    assert result["ok"], result
+    report, floor = result["report"], AUTO_QUALITY[level]
+    assert "chroma decoded" in " ".join(s["detail"] for s in report["operations"])
+    assert report["ssim"] >= floor
+    opts = Resize(long_edge=640)
+    split = decode.decode(data, path.name, lambda size: resize.scale_ratio(size, opts), want_ycbcr=True, luma_first=True)
+    given = resize.planes(split.frames[0], split.chroma, opts, split.source_size)   # what the encoder got
+    assert quality.ssim(given.convert("RGB"), opened(result["data"]).convert("RGB")) >= floor - 2e-3
+    q = report["quality"]
+    if q > compress.AUTO_QUALITIES[0]:
+        lower = compress.AUTO_QUALITIES[compress.AUTO_QUALITIES.index(q) - 1]
+        worse = encode.save([given], encode.Settings(format="jpeg", quality=lower))
+        assert quality.ssim(given.convert("RGB"), opened(worse).convert("RGB")) < floor + 2e-3
