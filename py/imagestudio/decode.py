@@ -38,8 +38,8 @@ MAX_FRAMES = 2000
 # scored SSIM 0.981-0.989 against the plain way on the noisy 12 MP benchmark photo. On 8 corpus photos
 # (0.5-9 MP, draft -> LANCZOS -> q85 against full decode -> LANCZOS -> q85) gap 2 was not enough:
 # 1/4 scored down to 0.987 in wasm (libjpeg 9) and 0.985 natively (libjpeg-turbo), 1/2 down to 0.988
-# natively; gap 3 kept >= 0.990 for 1/2 and 1/4 in both. 1/8 (the luma of each 8x8 block reduced to its
-# mean) stayed at 0.981-0.988 on one photo whatever the gap (2-6), so it is not used for pixels.
+# natively; gap 3 kept >= 0.990 for 1/2 and 1/4 in both. 1/8 (each 8x8 block reduced to its mean)
+# needed gap 5 (0.984-0.990 at gap 3-4 on two photos), so it is not used for pixels.
 DRAFT_GAP = 3.0
 DRAFT_SCALES = (4, 2)
 # Luma first: the chroma decode may be at most this much below the half-size chroma a 4:2:0 JPEG keeps
@@ -68,6 +68,10 @@ class Decoded:
     orientation: int = 1
     source_size: tuple = (0, 0)     # upright size before any draft scaling
     draft_scale: int = 1            # 2, 4, 8 when libjpeg decoded at reduced size
+    # With draft_scale > 1: the region of frames[0] that holds the source (floats); a size that is not a
+    # multiple of the scale leaves a fraction of a pixel of padding at the far edges. chroma_box: same.
+    draft_box: tuple | None = None
+    chroma_box: tuple | None = None
     fast_decode: bool = False
     # luma first: frames[0] is the luma ("L") and chroma the YCbCr picture at 1/chroma_scale size, both
     # upright; resize.planes() makes one YCbCr frame of them (only process asks for this, see decode()).
@@ -196,7 +200,8 @@ def decode(data: bytes, name: str = "", target_ratio=None, want_ycbcr: bool = Fa
             if image.format == "JPEG" and ratio is not None and ratio < 1:
                 _jpeg_speedups(image, ratio, want_ycbcr, result, luma=split)
                 if split:
-                    chroma, result.chroma_scale = _chroma(data, name, image.size, ratio)
+                    chroma, result.chroma_scale, box = _chroma(data, name, image.size, ratio)
+                    result.chroma_box = _upright_box(box, chroma.size, orientation)
                     result.chroma = _upright(chroma, orientation)
             image.load()
             result.frames = [_upright(to_working_mode(image), orientation)]
@@ -221,17 +226,30 @@ def _upright(frame: Image.Image, orientation: int) -> Image.Image:
     return frame.transpose(method) if method is not None else frame
 
 
+def _upright_box(box, size: tuple, orientation: int) -> tuple | None:
+    """`box` (from draft(), in the stored picture of `size`) as it lies once the picture is upright;
+    None when it is the whole picture."""
+    if box is None or tuple(box) == (0, 0) + tuple(size):
+        return None
+    w, h = size
+    turn = {1: lambda x, y: (x, y), 2: lambda x, y: (w - x, y), 3: lambda x, y: (w - x, h - y),
+            4: lambda x, y: (x, h - y), 5: lambda x, y: (y, x), 6: lambda x, y: (h - y, x),
+            7: lambda x, y: (h - y, w - x), 8: lambda x, y: (y, w - x)}[orientation]
+    (x0, y0), (x1, y1) = turn(box[0], box[1]), turn(box[2], box[3])
+    return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+
+
 def _chroma(data: bytes, name: str, size: tuple, ratio: float) -> tuple:
-    """(YCbCr picture, scale): the file decoded again at the smallest DCT scale whose width and height
+    """(YCbCr picture, scale, box from draft()): the file decoded again at the smallest DCT scale whose width and height
     stay >= CHROMA_MIN x half the output (the chroma a 4:2:0 JPEG keeps)."""
     need = ratio / 2 * CHROMA_MIN
     scale = next(s for s in (8, 4, 2, 1) if s == 1 or 1 / s >= need)
     image = _open(data, name)
-    image.draft("YCbCr", (max(1, size[0] // scale), max(1, size[1] // scale)) if scale > 1 else None)
+    drafted = image.draft("YCbCr", (max(1, size[0] // scale), max(1, size[1] // scale)) if scale > 1 else None)
     if not image.decoderconfig:
         image.decoderconfig = (1, 0)
     image.load()
-    return image, image.decoderconfig[0]
+    return image, image.decoderconfig[0], drafted[1] if drafted else None
 
 
 def _jpeg_speedups(image, ratio: float, want_ycbcr: bool, result: Decoded, luma: bool = False):
@@ -239,7 +257,9 @@ def _jpeg_speedups(image, ratio: float, want_ycbcr: bool, result: Decoded, luma:
     scale = next((s for s in DRAFT_SCALES if s * ratio * DRAFT_GAP <= 1), 1)
     if mode or scale > 1:
         # Pillow picks the largest of 8, 4, 2, 1 that fits the size asked: width // scale gives `scale`.
-        image.draft(mode, (max(1, image.width // scale), max(1, image.height // scale)) if scale > 1 else None)
+        drafted = image.draft(mode, (max(1, image.width // scale), max(1, image.height // scale)) if scale > 1 else None)
+        if drafted and scale > 1:
+            result.draft_box = _upright_box(drafted[1], image.size, result.orientation)
     if ratio <= FAST_DECODE_BELOW and isinstance(image.decoderconfig, tuple) and len(image.decoderconfig) == 2:
         # Pillow's JPEG decoder takes (scale, draft flag); the flag turns off fancy upsampling and
         # selects the fast IDCT. Not reachable through a public argument in Pillow 10.2.

@@ -97,10 +97,12 @@ def _reencode(data: bytes, name: str, recipe: Recipe, fmt) -> dict:
         before = frames[0].size
         luma_only = chroma_420 and (decoded.chroma is not None or frames[0].mode == "YCbCr")
         if decoded.chroma is not None:
-            frames = [resize.planes(frames[0], decoded.chroma, recipe.resize, planned)]
+            frames = [resize.planes(frames[0], decoded.chroma, recipe.resize, planned, decoded.draft_box,
+                                    decoded.chroma_box)]
             decoded.chroma = None
         else:
-            frames = [resize.apply(f, recipe.resize, planned, chroma_420) for f in frames]
+            box = None if recipe.crop.active else decoded.draft_box  # a crop has its own coordinates
+            frames = [resize.apply(f, recipe.resize, planned, chroma_420, box) for f in frames]
         if frames[0].size != before or decoded.draft_scale > 1:
             how = ", ".join(["lanczos"] + [f"JPEG decoded at 1/{decoded.draft_scale}"] * (decoded.draft_scale > 1)
                             + ["luma-first YCbCr"] * luma_only
