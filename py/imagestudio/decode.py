@@ -11,6 +11,14 @@ Speed paths for JPEG (measured in notes of process.py's report and the README of
   0.6, 0.987 at 0.75) and native decoding is fast anyway, so it stays off there.
 - YCbCr: when the output is JPEG and nothing is drawn on the pixels, decoding to YCbCr and saving from
   YCbCr skips two colour conversions (libjpeg in wasm has no SIMD for them).
+- luma first (a 4:2:0 JPEG out, shrunk, nothing cropped or drawn): two decodes of the same file, the
+  luma alone ("L": libjpeg skips the chroma IDCT and upsampling) at the luma's scale, and YCbCr at the
+  reduced DCT scale that still holds the chroma resolution the encoder keeps (half the output size;
+  libjpeg scales chroma through its IDCT, not by upsampling). The full-size picture is then 1 byte per
+  pixel instead of Pillow's 4 for YCbCr: a 12 MP photo holds 12 + 3 MB instead of 48 MB. In wasm the
+  second entropy decode (~45 ms for 12 MP) costs what it saves (chroma upsampling, a 48 MB image, its
+  4x box-reduce): 12 MP -> 2048 px took 283-287 ms of CPU against 284 ms the one-decode way, and the
+  output was the same to 4 digits of SSIM (0.9934 against the plain way).
 """
 
 import io
@@ -26,9 +34,18 @@ from .sniff import sniff
 MAX_PIXELS = 100_000_000            # one picture (about 300 MB as RGB)
 MAX_ANIMATION_PIXELS = 100_000_000  # frames x width x height, all frames are held in memory
 MAX_FRAMES = 2000
-# Draft only to a size >= DRAFT_GAP x target: drafting to just >= target (gap 1) scored SSIM 0.981-0.989
-# against the plain way on the noisy 12 MP benchmark photo; gap 2 keeps 0.996.
-DRAFT_GAP = 2.0
+# Draft only to a size >= DRAFT_GAP x target, and never below 1/4: drafting to just >= target (gap 1)
+# scored SSIM 0.981-0.989 against the plain way on the noisy 12 MP benchmark photo. On 8 corpus photos
+# (0.5-9 MP, draft -> LANCZOS -> q85 against full decode -> LANCZOS -> q85) gap 2 was not enough:
+# 1/4 scored down to 0.987 in wasm (libjpeg 9) and 0.985 natively (libjpeg-turbo), 1/2 down to 0.988
+# natively; gap 3 kept >= 0.990 for 1/2 and 1/4 in both. 1/8 (each 8x8 block reduced to its mean)
+# needed gap 5 (0.984-0.990 at gap 3-4 on two photos), so it is not used for pixels.
+DRAFT_GAP = 3.0
+DRAFT_SCALES = (4, 2)
+# Luma first: the chroma decode may be at most this much below the half-size chroma a 4:2:0 JPEG keeps
+# (12 MP -> 2048 px: 1/4 scale, 1000 px for 1024); the chroma of the one-decode way was box-reduced
+# by round(source / half output), down to 1/1.5 of it.
+CHROMA_MIN = 0.9
 FAST_DECODE_BELOW = 0.6 if sys.platform == "emscripten" else 0.0  # see module doc
 
 # Containers whose extra frames are an animation; for others (MPO stereo views, multi-page TIFF)
@@ -51,7 +68,15 @@ class Decoded:
     orientation: int = 1
     source_size: tuple = (0, 0)     # upright size before any draft scaling
     draft_scale: int = 1            # 2, 4, 8 when libjpeg decoded at reduced size
+    # With draft_scale > 1: the region of frames[0] that holds the source (floats); a size that is not a
+    # multiple of the scale leaves a fraction of a pixel of padding at the far edges. chroma_box: same.
+    draft_box: tuple | None = None
+    chroma_box: tuple | None = None
     fast_decode: bool = False
+    # luma first: frames[0] is the luma ("L") and chroma the YCbCr picture at 1/chroma_scale size, both
+    # upright; resize.planes() makes one YCbCr frame of them (only process asks for this, see decode()).
+    chroma: Image.Image | None = None
+    chroma_scale: int = 1
     notes: list = field(default_factory=list)
 
     @property
@@ -140,12 +165,14 @@ def _open(data: bytes, name: str) -> Image.Image:
         raise CorruptImage(f"{_label(name)}: the picture cannot be read ({err})") from None
 
 
-def decode(data: bytes, name: str = "", target_ratio=None, want_ycbcr: bool = False) -> Decoded:
+def decode(data: bytes, name: str = "", target_ratio=None, want_ycbcr: bool = False,
+           luma_first: bool = False) -> Decoded:
     """Decode every frame upright.
 
     target_ratio(upright_size) -> float | None: how much the picture will be scaled (output/source side),
     known before decoding from the header; lets JPEG decode at reduced size. want_ycbcr: the caller can
-    work in YCbCr (JPEG out, nothing drawn).
+    work in YCbCr (JPEG out, nothing drawn). luma_first: the caller only resizes and writes a 4:2:0 JPEG,
+    and takes a luma frame plus a reduced chroma picture (Decoded.chroma) when a JPEG allows it.
     """
     fmt = sniff(data, name)
     if not fmt.supported:
@@ -169,15 +196,15 @@ def decode(data: bytes, name: str = "", target_ratio=None, want_ycbcr: bool = Fa
             _decode_frames(image, result, name)
         else:
             ratio = target_ratio(source_size) if target_ratio else None
+            split = luma_first and want_ycbcr and image.mode == "RGB"
             if image.format == "JPEG" and ratio is not None and ratio < 1:
-                _jpeg_speedups(image, ratio, want_ycbcr, result)
+                _jpeg_speedups(image, ratio, want_ycbcr, result, luma=split)
+                if split:
+                    chroma, result.chroma_scale, box = _chroma(data, name, image.size, ratio)
+                    result.chroma_box = _upright_box(box, chroma.size, orientation)
+                    result.chroma = _upright(chroma, orientation)
             image.load()
-            frame = to_working_mode(image)
-            if frame is image:
-                ImageOps.exif_transpose(frame, in_place=True)
-            else:
-                frame = ImageOps.exif_transpose(frame)
-            result.frames = [frame]
+            result.frames = [_upright(to_working_mode(image), orientation)]
     except Image.DecompressionBombError as err:  # a later GIF frame can grow the canvas past Pillow's own limit
         raise TooLarge(f"{_label(name)}: {err}; nothing was produced") from None
     except (OSError, SyntaxError, ValueError) as err:
@@ -187,11 +214,52 @@ def decode(data: bytes, name: str = "", target_ratio=None, want_ycbcr: bool = Fa
     return result
 
 
-def _jpeg_speedups(image, ratio: float, want_ycbcr: bool, result: Decoded):
-    mode = "YCbCr" if want_ycbcr and image.mode == "RGB" else None
-    wanted = (max(1, int(image.width * ratio * DRAFT_GAP)), max(1, int(image.height * ratio * DRAFT_GAP)))
-    if mode or ratio * DRAFT_GAP <= 0.5:
-        image.draft(mode, wanted if ratio * DRAFT_GAP <= 0.5 else None)
+# EXIF orientation -> the transpose that makes the picture upright (as ImageOps.exif_transpose)
+_UPRIGHT = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+            5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+            8: Image.Transpose.ROTATE_90}
+
+
+def _upright(frame: Image.Image, orientation: int) -> Image.Image:
+    """The frame turned upright for `orientation` (the frame itself when it already is)."""
+    method = _UPRIGHT.get(orientation)
+    return frame.transpose(method) if method is not None else frame
+
+
+def _upright_box(box, size: tuple, orientation: int) -> tuple | None:
+    """`box` (from draft(), in the stored picture of `size`) as it lies once the picture is upright;
+    None when it is the whole picture."""
+    if box is None or tuple(box) == (0, 0) + tuple(size):
+        return None
+    w, h = size
+    turn = {1: lambda x, y: (x, y), 2: lambda x, y: (w - x, y), 3: lambda x, y: (w - x, h - y),
+            4: lambda x, y: (x, h - y), 5: lambda x, y: (y, x), 6: lambda x, y: (h - y, x),
+            7: lambda x, y: (h - y, w - x), 8: lambda x, y: (y, w - x)}[orientation]
+    (x0, y0), (x1, y1) = turn(box[0], box[1]), turn(box[2], box[3])
+    return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+
+
+def _chroma(data: bytes, name: str, size: tuple, ratio: float) -> tuple:
+    """(YCbCr picture, scale, box from draft()): the file decoded again at the smallest DCT scale whose width and height
+    stay >= CHROMA_MIN x half the output (the chroma a 4:2:0 JPEG keeps)."""
+    need = ratio / 2 * CHROMA_MIN
+    scale = next(s for s in (8, 4, 2, 1) if s == 1 or 1 / s >= need)
+    image = _open(data, name)
+    drafted = image.draft("YCbCr", (max(1, size[0] // scale), max(1, size[1] // scale)) if scale > 1 else None)
+    if not image.decoderconfig:
+        image.decoderconfig = (1, 0)
+    image.load()
+    return image, image.decoderconfig[0], drafted[1] if drafted else None
+
+
+def _jpeg_speedups(image, ratio: float, want_ycbcr: bool, result: Decoded, luma: bool = False):
+    mode = "L" if luma else "YCbCr" if want_ycbcr and image.mode == "RGB" else None
+    scale = next((s for s in DRAFT_SCALES if s * ratio * DRAFT_GAP <= 1), 1)
+    if mode or scale > 1:
+        # Pillow picks the largest of 8, 4, 2, 1 that fits the size asked: width // scale gives `scale`.
+        drafted = image.draft(mode, (max(1, image.width // scale), max(1, image.height // scale)) if scale > 1 else None)
+        if drafted and scale > 1:
+            result.draft_box = _upright_box(drafted[1], image.size, result.orientation)
     if ratio <= FAST_DECODE_BELOW and isinstance(image.decoderconfig, tuple) and len(image.decoderconfig) == 2:
         # Pillow's JPEG decoder takes (scale, draft flag); the flag turns off fancy upsampling and
         # selects the fast IDCT. Not reachable through a public argument in Pillow 10.2.

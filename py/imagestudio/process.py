@@ -77,12 +77,16 @@ def _reencode(data: bytes, name: str, recipe: Recipe, fmt) -> dict:
             return None  # an explicit box is in full-size pixels: decode at full size
         return resize.scale_ratio(crop.cropped_size(upright, recipe.crop, name), recipe.resize)
 
-    decoded = decode(data, name, ratio, want_ycbcr=out_fmt == "jpeg")  # watermark converts to RGB itself
+    chroma_420 = out_fmt == "jpeg" and recipe.encode.subsampling == "4:2:0"
+    # Luma first (decode.py) when the pixels are only shrunk: nothing cropped or drawn on them.
+    luma_first = chroma_420 and recipe.resize.active and not recipe.crop.active and not recipe.watermark.active
+    decoded = decode(data, name, ratio, want_ycbcr=out_fmt == "jpeg", luma_first=luma_first)  # watermark converts to RGB itself
     clock["decode"] = time.perf_counter()
     steps = []
     if decoded.orientation != 1:
         steps.append({"step": "orient", "detail": f"EXIF orientation {decoded.orientation} baked into the pixels"})
-    frames = decoded.frames
+    animated = decoded.animated
+    frames, decoded.frames = decoded.frames, []  # the decoded pictures live only as long as a step needs them
     if recipe.crop.active:
         frames = [crop.apply(f, recipe.crop, name) for f in frames]
         what = recipe.crop.aspect if recipe.crop.box is None else f"box {list(recipe.crop.box)}"
@@ -91,11 +95,18 @@ def _reencode(data: bytes, name: str, recipe: Recipe, fmt) -> dict:
     planned = crop.cropped_size(decoded.source_size, recipe.crop, name)
     if recipe.resize.active:
         before = frames[0].size
-        chroma_420 = out_fmt == "jpeg" and recipe.encode.subsampling == "4:2:0"
-        frames = [resize.apply(f, recipe.resize, planned, chroma_420) for f in frames]
+        luma_only = chroma_420 and (decoded.chroma is not None or frames[0].mode == "YCbCr")
+        if decoded.chroma is not None:
+            frames = [resize.planes(frames[0], decoded.chroma, recipe.resize, planned, decoded.draft_box,
+                                    decoded.chroma_box)]
+            decoded.chroma = None
+        else:
+            box = None if recipe.crop.active else decoded.draft_box  # a crop has its own coordinates
+            frames = [resize.apply(f, recipe.resize, planned, chroma_420, box) for f in frames]
         if frames[0].size != before or decoded.draft_scale > 1:
             how = ", ".join(["lanczos"] + [f"JPEG decoded at 1/{decoded.draft_scale}"] * (decoded.draft_scale > 1)
-                            + ["luma-first YCbCr"] * (chroma_420 and decoded.frames[0].mode == "YCbCr"))
+                            + ["luma-first YCbCr"] * luma_only
+                            + [f"chroma decoded at 1/{decoded.chroma_scale}"] * (decoded.chroma_scale > 1))
             steps.append({"step": "resize", "detail": f"{planned[0]}x{planned[1]} -> "
                                                       f"{frames[0].width}x{frames[0].height} ({how})"})
         else:
@@ -121,7 +132,7 @@ def _reencode(data: bytes, name: str, recipe: Recipe, fmt) -> dict:
     settings = outcome.settings
     if recipe.report.ssim and outcome.ssim is None and settings.lossy and len(outcome.frames) == 1:
         outcome.ssim = compress.measure_ssim(outcome.frames[0], settings, outcome.data)
-    steps.append({"step": "encode", "detail": _encode_detail(settings, decoded.animated)})
+    steps.append({"step": "encode", "detail": _encode_detail(settings, animated)})
     output = outcome.data
     kept = _verify(output, recipe, name)
 

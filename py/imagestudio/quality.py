@@ -32,7 +32,10 @@ def _weights() -> list[float]:
 
 
 WEIGHTS = _weights()
-_SUM_EXPR = " + ".join(f"t{i} * {w!r}" for i, w in enumerate(WEIGHTS))
+# The Gaussian is symmetric: pair the taps that share a weight, so a pass costs 16 image operations
+# instead of 21 (each one a new float image in ImageMath); same sum, other rounding order.
+_SUM_EXPR = " + ".join([f"(t{i} + t{2 * RADIUS - i}) * {WEIGHTS[i]!r}" for i in range(RADIUS)]
+                       + [f"t{RADIUS} * {WEIGHTS[RADIUS]!r}"])
 
 
 def luma(image: Image.Image) -> Image.Image:

@@ -80,9 +80,15 @@ def compress(frames: list, enc: Encode, fmt: str, icc=None, durations=None, loop
 
 
 def _decoded(data: bytes) -> Image.Image:
-    with Image.open(io.BytesIO(data)) as im:
-        im.load()
-        return im.copy() if im.mode != "P" else im.convert("RGB")
+    """An encoded candidate decoded for SSIM, which looks at luma only (quality.luma): a colour JPEG
+    decodes its Y channel alone (draft "L": libjpeg skips the chroma IDCT, upsampling and the colour
+    conversion), the exact Y the encoder was given instead of Y -> RGB -> luma. Nothing is copied: the
+    file is in memory, so the loaded picture needs no open file behind it."""
+    image = Image.open(io.BytesIO(data))
+    if image.format == "JPEG" and image.mode == "RGB":
+        image.draft("L", None)
+    image.load()
+    return image if image.mode != "P" else image.convert("RGB")
 
 
 def measure_ssim(frame, settings, data: bytes) -> float:

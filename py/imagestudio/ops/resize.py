@@ -72,7 +72,7 @@ def scale_ratio(size: tuple, opts: Resize) -> float | None:
 
 
 def apply(image: Image.Image, opts: Resize, original_size: tuple | None = None,
-          chroma_420: bool = False) -> Image.Image:
+          chroma_420: bool = False, box: tuple | None = None) -> Image.Image:
     """Resize `image`. original_size: the size the recipe refers to when `image` was decoded smaller
     (JPEG draft), so the output size does not depend on the speed path. chroma_420: the output is a
     4:2:0 JPEG, so a YCbCr picture may take the luma-only path (module doc)."""
@@ -80,20 +80,27 @@ def apply(image: Image.Image, opts: Resize, original_size: tuple | None = None,
     if out is None:
         return image
     if opts.fit == "cover" and opts.width is not None and opts.height is not None:
-        return _cover(image, out)
+        return _cover(image, out, box)
     if image.size == out:
         return image
     if image.mode == "YCbCr" and chroma_420:
-        return _ycbcr_420(image, out)
-    return image.resize(out, Image.Resampling.LANCZOS, reducing_gap=_gap(image.size, out))
+        return _ycbcr_420(image, out, box)
+    return _lanczos(image, out, box)
+
+
+def _lanczos(image: Image.Image, out: tuple, box: tuple | None = None) -> Image.Image:
+    """LANCZOS of `box` (default: the whole picture; a JPEG drafted from a size that is not a multiple of
+    the scale holds a fraction of a pixel of padding at its far edges, decode.py gives the exact box)."""
+    box = box or (0, 0) + image.size
+    return image.resize(out, Image.Resampling.LANCZOS, box=box, reducing_gap=_gap((box[2] - box[0], box[3] - box[1]), out))
 
 
 def _gap(source: tuple, target: tuple):
     return REDUCING_GAP if target[0] < source[0] and target[1] < source[1] else None
 
 
-def _ycbcr_420(image: Image.Image, out: tuple) -> Image.Image:
-    y = image.getchannel(0).resize(out, Image.Resampling.LANCZOS, reducing_gap=_gap(image.size, out))
+def _ycbcr_420(image: Image.Image, out: tuple, box: tuple | None = None) -> Image.Image:
+    y = _lanczos(image.getchannel(0), out, box)
     # Chroma: an integer box-reduce of the whole picture to about the half resolution a 4:2:0 JPEG
     # keeps, then nearest-neighbour up to full size (the encoder's 2x2 average takes it back down).
     factor = max(1, round(min(image.width / (out[0] / 2), image.height / (out[1] / 2))))
@@ -101,12 +108,31 @@ def _ycbcr_420(image: Image.Image, out: tuple) -> Image.Image:
     return Image.merge("YCbCr", (y, cb.resize(out, Image.Resampling.NEAREST), cr.resize(out, Image.Resampling.NEAREST)))
 
 
-def _cover(image: Image.Image, out: tuple) -> Image.Image:
+def planes(luma: Image.Image, chroma: Image.Image, opts: Resize, original_size: tuple,
+           luma_box: tuple | None = None, chroma_box: tuple | None = None) -> Image.Image:
+    """One YCbCr frame at the output size from a luma-first JPEG decode (decode.py): the full-scale luma
+    resampled as apply() does, the reduced-scale chroma brought to the half size a 4:2:0 JPEG keeps (box
+    average when larger, as the encoder's own subsampling does), then enlarged by nearest neighbour so
+    the encoder's 2x2 average gives it back (as _ycbcr_420)."""
+    out = target_size(original_size, opts) or original_size
+    half = ((out[0] + 1) // 2, (out[1] + 1) // 2)
+    if opts.fit == "cover" and opts.width is not None and opts.height is not None:
+        y, chroma = _cover(luma, out, luma_box), _cover(chroma, half, chroma_box)  # the same centre, relative
+    else:
+        y = luma if luma.size == out and luma_box is None else _lanczos(luma, out, luma_box)
+        if chroma.width > half[0] and chroma.height > half[1]:
+            chroma = chroma.resize(half, Image.Resampling.BOX, box=chroma_box)
+    _y, cb, cr = chroma.split()
+    return Image.merge("YCbCr", (y, cb.resize(out, Image.Resampling.NEAREST), cr.resize(out, Image.Resampling.NEAREST)))
+
+
+def _cover(image: Image.Image, out: tuple, within: tuple | None = None) -> Image.Image:
     """Fill `out` exactly: crop the centre to its shape, then scale (ImageOps.fit does the same)."""
-    w, h = image.size
+    left, top, right, bottom = within or (0, 0) + image.size
+    w, h = right - left, bottom - top
     if w * out[1] > h * out[0]:
         crop_w, crop_h = h * out[0] / out[1], h
     else:
         crop_w, crop_h = w, w * out[1] / out[0]
-    box = ((w - crop_w) / 2, (h - crop_h) / 2, (w + crop_w) / 2, (h + crop_h) / 2)
+    box = (left + (w - crop_w) / 2, top + (h - crop_h) / 2, left + (w + crop_w) / 2, top + (h + crop_h) / 2)
     return image.resize(out, Image.Resampling.LANCZOS, box=box, reducing_gap=_gap((crop_w, crop_h), out))
