@@ -89,6 +89,7 @@ PICTURES = {
     ("Data", "google.com/photos/1.0/image", "GImage"): "Hidden original picture",
     ("Data", "google.com/photos/1.0/audio", "GAudio"): "Embedded audio",
 }
+NAMES = set(PROPERTIES) | {name for name, _fragment, _prefix in PICTURES}  # local names _finding() reads
 RATIONAL_KEYS = {"gps_altitude", "gps_direction"}
 _DECLARATION = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 _RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
@@ -178,8 +179,10 @@ def read(packet: bytes, where: str = "XMP") -> list[Finding]:
     found, seen, extra = [], set(), Counter()
     for element in root.iter():
         ns, local = _split(element.tag)
-        candidates = [(ns, local, _value(element))]
-        candidates += [(*_split(name), value.strip()) for name, value in element.attrib.items()]
+        # Only names that can make a finding: _value() walks the element's whole subtree.
+        candidates = [(ns, local, _value(element))] if local in NAMES else []
+        candidates += [(a_ns, a_local, value.strip()) for (a_ns, a_local), value in
+                       ((_split(name), value) for name, value in element.attrib.items()) if a_local in NAMES]
         for c_ns, c_local, text in candidates:
             f = _finding(c_ns, c_local, text, where)
             if not f or (f.key, f.value) in seen:
