@@ -77,8 +77,14 @@ def _tiff(entries, next_ifd=0, order="<", tail=b"") -> bytes:
     _tiff([(0x0112, 3, 1, b"\x06\x00\x00\x00")])[:-2],                                     # next offset cut short
     _tiff([(0x8825, 4, 1, b"\x1a\x00\x00\x00")],                                          # GPS IFD at 26 ...
           tail=struct.pack("<HHHLLL", 1, 2, 5, 3, 44, 0) + bytes(24)),                     # ... 0/0 degrees
+    _tiff([(0x0128, 2, 3, b"cm\x00\x00"), (0x9000, 6, 3, b"\xff\x01\x80\x00"), (0x9001, 8, 2, b"\xff\xff\x02\x00"),
+           (0x9002, 11, 1, struct.pack("<f", 1.5)), (0x9003, 9, 1, b"\xfe\xff\xff\xff"),
+           (0x9004, 12, 1, struct.pack("<L", 110)), (0x9005, 10, 1, struct.pack("<L", 118)),
+           (0x9006, 16, 1, struct.pack("<L", 126))],                                        # every type Pillow reads
+          tail=struct.pack("<d", -2.25) + struct.pack("<ll", -3, 4) + struct.pack("<Q", 2**40)),
 ], ids=["plain", "big-endian", "value-past-end", "unknown-type-and-empty", "text-pointer", "negative-pointer",
-        "pointer-past-end", "two-values", "ifd1-is-ifd0", "table-cut-short", "next-cut-short", "gps-zero-by-zero"])
+        "pointer-past-end", "two-values", "ifd1-is-ifd0", "table-cut-short", "next-cut-short", "gps-zero-by-zero",
+        "all-types"])
 def test_odd_directories_read_as_pillow_reads_them(raw):
     _same_as_pillow(raw)
     _same_as_pillow(raw, tiff_file=True)
