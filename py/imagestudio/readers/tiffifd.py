@@ -1,6 +1,8 @@
 """A tiny raw reader for TIFF image file directories, for the places Pillow does not go
 (blob tags written with the wrong type, maker notes). Every read is bounded by the buffer."""
 
+import struct
+
 TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4}
 MAX_ENTRIES = 1000
 
@@ -14,18 +16,15 @@ def entries(buf: bytes, at: int, order: str, base: int = 0) -> dict:
     if at < 0 or at + 2 > len(buf):
         return {}
     count = int.from_bytes(buf[at:at + 2], order)
+    whole = min(count, MAX_ENTRIES, (len(buf) - at - 2) // 12)  # a table cut short ends at its last whole entry
     out = {}
-    for i in range(min(count, MAX_ENTRIES)):
-        entry = buf[at + 2 + 12 * i:at + 14 + 12 * i]
-        if len(entry) < 12:
-            break
-        tag, kind = int.from_bytes(entry[:2], order), int.from_bytes(entry[2:4], order)
-        number = int.from_bytes(entry[4:8], order)
+    for tag, kind, number, inline in struct.iter_unpack(("<" if order == "little" else ">") + "HHL4s",
+                                                        buf[at + 2:at + 2 + 12 * whole]):
         size = TYPE_SIZES.get(kind, 1) * number
         if size <= 4:
-            value = bytes(entry[8:8 + size])
+            value = inline[:size]
         else:
-            offset = base + int.from_bytes(entry[8:12], order)
+            offset = base + int.from_bytes(inline, order)
             value = bytes(buf[offset:offset + size]) if 0 <= offset < len(buf) else b""
         out[tag] = (kind, number, value)
     return out
