@@ -4,6 +4,7 @@ A Finding is plain data so the page, the tests and the command line share it.
 """
 
 import base64
+from collections import Counter
 from typing import NamedTuple
 
 # Kinds in the order a person should read them: most sensitive first.
@@ -59,15 +60,15 @@ def _camera(make: str | None, model: str | None) -> str | None:
 
 def summarize(findings) -> dict:
     """The headline facts the page shows on a file's row."""
-    keys = {f.key for f in findings}
     first = {}
     for f in findings:
         first.setdefault(f.key, f.value)
+    kinds = Counter(f.kind for f in findings)
     return {
-        "location": "gps" in keys or any(f.kind == "location" for f in findings),
+        "location": "gps" in first or kinds["location"] > 0,
         "gps": first.get("gps"),
         "camera": _camera(first.get("make"), first.get("model")),
         "captured": first.get("datetime_original") or first.get("datetime_digitized") or first.get("datetime"),
         "count": len(findings),
-        "kinds": {kind: n for kind in KINDS if (n := sum(f.kind == kind for f in findings))},
+        "kinds": {kind: kinds[kind] for kind in KINDS if kinds[kind]},
     }

@@ -266,7 +266,7 @@ def _ifd0_entry(exif_bytes: bytes, tag: int):
     order = tiffifd.byte_order(raw)
     if order is None or len(raw) < 8:
         return None, "big"
-    return tiffifd.entries(raw, int.from_bytes(raw[4:8], order), order).get(tag), order
+    return tiffifd.entry(raw, int.from_bytes(raw[4:8], order), order, tag), order
 
 
 def orientation(exif_bytes: bytes) -> int:

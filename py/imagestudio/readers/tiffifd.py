@@ -11,23 +11,36 @@ def byte_order(header: bytes) -> str | None:
     return {b"II": "little", b"MM": "big"}.get(bytes(header[:2]))
 
 
-def entries(buf: bytes, at: int, order: str, base: int = 0) -> dict:
-    """{tag: (type, count, value bytes)} of the IFD at `at`; value offsets count from `base`."""
+def _table(buf: bytes, at: int, order: str):
+    """(tag, type, count, 4 value-or-offset bytes) of each whole entry of the IFD at `at`."""
     if at < 0 or at + 2 > len(buf):
-        return {}
+        return ()
     count = int.from_bytes(buf[at:at + 2], order)
     whole = min(count, MAX_ENTRIES, (len(buf) - at - 2) // 12)  # a table cut short ends at its last whole entry
-    out = {}
-    for tag, kind, number, inline in struct.iter_unpack(("<" if order == "little" else ">") + "HHL4s",
-                                                        buf[at + 2:at + 2 + 12 * whole]):
-        size = TYPE_SIZES.get(kind, 1) * number
-        if size <= 4:
-            value = inline[:size]
-        else:
-            offset = base + int.from_bytes(inline, order)
-            value = bytes(buf[offset:offset + size]) if 0 <= offset < len(buf) else b""
-        out[tag] = (kind, number, value)
-    return out
+    return struct.iter_unpack(("<" if order == "little" else ">") + "HHL4s", buf[at + 2:at + 2 + 12 * whole])
+
+
+def _value(buf: bytes, kind: int, number: int, inline: bytes, order: str, base: int) -> bytes:
+    size = TYPE_SIZES.get(kind, 1) * number
+    if size <= 4:
+        return inline[:size]
+    offset = base + int.from_bytes(inline, order)
+    return bytes(buf[offset:offset + size]) if 0 <= offset < len(buf) else b""
+
+
+def entries(buf: bytes, at: int, order: str, base: int = 0) -> dict:
+    """{tag: (type, count, value bytes)} of the IFD at `at`; value offsets count from `base`."""
+    return {tag: (kind, number, _value(buf, kind, number, inline, order, base))
+            for tag, kind, number, inline in _table(buf, at, order)}
+
+
+def entry(buf: bytes, at: int, order: str, tag: int, base: int = 0) -> tuple | None:
+    """entries(...).get(tag) without reading the other values (the last of duplicate tags wins there too)."""
+    found = None
+    for this, kind, number, inline in _table(buf, at, order):
+        if this == tag:
+            found = kind, number, inline
+    return (found[0], found[1], _value(buf, *found, order, base)) if found else None
 
 
 def text(value: tuple, order: str) -> str:
