@@ -1,5 +1,6 @@
 """EXIF (a TIFF structure) -> Findings, with the values Pillow's tolerant parser gives (located by lazyifd)."""
 
+import functools
 import math
 import warnings
 
@@ -171,12 +172,14 @@ def _ifd(exif: Image.Exif, tag) -> dict:
 
 def _pillow_directories(raw: bytes, tiff_file: bool) -> tuple:
     """(IFD0, Exif IFD, GPS IFD, IFD1) read by Pillow itself: for the headers lazyifd leaves to it."""
-    exif = Image.Exif()
-    exif.load(raw)
-    ifd0 = dict(exif)
-    sub = _ifd(exif, ExifTags.IFD.Exif) if 0x8769 in ifd0 else {}
-    gps = _ifd(exif, ExifTags.IFD.GPSInfo) if 0x8825 in ifd0 else {}
-    ifd1 = {} if tiff_file else _ifd(exif, ExifTags.IFD.IFD1)
+    with warnings.catch_warnings():  # Pillow warns about damaged tags: they are reported, not printed
+        warnings.simplefilter("ignore")
+        exif = Image.Exif()
+        exif.load(raw)
+        ifd0 = dict(exif)
+        sub = _ifd(exif, ExifTags.IFD.Exif) if 0x8769 in ifd0 else {}
+        gps = _ifd(exif, ExifTags.IFD.GPSInfo) if 0x8825 in ifd0 else {}
+        ifd1 = {} if tiff_file else _ifd(exif, ExifTags.IFD.IFD1)
     return ifd0, sub, gps, ifd1
 
 
@@ -208,13 +211,11 @@ def read(exif_bytes: bytes, where: str = "EXIF", tiff_file: bool = False) -> lis
     IFD1 is a second page, not a thumbnail.
     """
     raw = exif_bytes[6:] if exif_bytes.startswith(b"Exif\x00\x00") else exif_bytes
-    with warnings.catch_warnings():  # Pillow warns about damaged tags: they are reported, not printed
-        warnings.simplefilter("ignore")
-        try:
-            ifd0, sub, gps, ifd1 = directories(raw, tiff_file)
-        except Exception:  # noqa: BLE001 - a broken EXIF is still EXIF: report it, it will be removed
-            return [Finding("other", "exif", "EXIF block (unreadable)", f"{len(raw)} bytes", where)]
-        return _findings(raw, ifd0, sub, gps, ifd1, where, tiff_file)
+    try:
+        ifd0, sub, gps, ifd1 = directories(raw, tiff_file)
+    except Exception:  # noqa: BLE001 - a broken EXIF is still EXIF: report it, it will be removed
+        return [Finding("other", "exif", "EXIF block (unreadable)", f"{len(raw)} bytes", where)]
+    return _findings(raw, ifd0, sub, gps, ifd1, where, tiff_file)
 
 
 def _findings(raw: bytes, ifd0, sub, gps, ifd1, where: str, tiff_file: bool) -> list[Finding]:
@@ -283,6 +284,7 @@ def copyright_text(exif_bytes: bytes) -> bytes | None:
     return value or None
 
 
+@functools.lru_cache(maxsize=64)  # each clean pass asks again, mostly for the same Orientation
 def minimal(orientation_value: int = 1, copyright_value: bytes | None = None) -> bytes | None:
     """A TIFF-structured EXIF body (no 'Exif\\0\\0' header) with only what the policy keeps, or None."""
     import piexif
