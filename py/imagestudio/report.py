@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 # Kinds in the order a person should read them: most sensitive first.
 KINDS = ("location", "device", "time", "people", "hidden", "text", "other")
+_RANK = {kind: i for i, kind in enumerate(KINDS)}
 
 # A hidden picture is shown to the user only when it is small enough to inline in the report.
 PREVIEW_MAX_BYTES = 64 * 1024
@@ -48,7 +49,7 @@ def damaged(message: str) -> Finding:
 
 
 def sort_findings(findings):
-    return sorted(findings, key=lambda f: KINDS.index(f.kind) if f.kind in KINDS else len(KINDS))
+    return sorted(findings, key=lambda f: _RANK.get(f.kind, len(KINDS)))
 
 
 def _camera(make: str | None, model: str | None) -> str | None:
