@@ -43,6 +43,9 @@ class Directory(Mapping):
             self._values[tag] = decode(tag, kind, data, self._order)
         return self._values[tag]
 
+    def get(self, tag, default=None):  # Mapping.get goes through a KeyError for each absent tag: slow in Pyodide
+        return self[tag] if tag in self._entries else default
+
     def __iter__(self):
         return iter(self._entries)
 
