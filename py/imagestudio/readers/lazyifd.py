@@ -64,9 +64,9 @@ def decode(tag: int, kind: int, data: bytes, order: str):
         values = ((data[:-1] if data.endswith(b"\x00") else data).decode("latin-1", "replace"),)
     else:
         unit, code = TYPES[kind]
-        numbers = struct.unpack(f"{order}{len(data) // unit * (2 if kind in (RATIONAL, SIGNED_RATIONAL) else 1)}{code}",
-                                data)
-        if kind in (RATIONAL, SIGNED_RATIONAL):
+        rational = kind in (RATIONAL, SIGNED_RATIONAL)  # two numbers per value
+        numbers = struct.unpack(f"{order}{len(data) // unit * (2 if rational else 1)}{code}", data)
+        if rational:
             numbers = tuple(IFDRational(a, b) for a, b in zip(numbers[::2], numbers[1::2]))
         values = numbers
     if tag in ENUMS:
