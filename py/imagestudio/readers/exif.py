@@ -7,7 +7,7 @@ import warnings
 from PIL import ExifTags, Image
 
 from ..report import Finding, jpeg_preview, shorten
-from . import lazyifd, tiffifd
+from . import icc, iptc, lazyifd, makernotes, tiffifd, xmp  # iptc imports this module only inside a function
 
 # (tag id, key, kind, label) for the plain tags in IFD0 and the Exif sub-IFD.
 TAGS = (
@@ -219,8 +219,6 @@ def read(exif_bytes: bytes, where: str = "EXIF", tiff_file: bool = False) -> lis
 
 
 def _findings(raw: bytes, ifd0, sub, gps, ifd1, where: str, tiff_file: bool) -> list[Finding]:
-    from . import icc, iptc, makernotes, xmp  # late import: these readers also call back into this one
-
     tags = set(ifd0) | set(sub)  # values are decoded only for the tags read below; the Exif IFD's win
     found = []
     for tag, key, kind, label in TAGS:
