@@ -1,12 +1,13 @@
-"""EXIF (a TIFF structure) -> Findings, read with Pillow's tolerant parser."""
+"""EXIF (a TIFF structure) -> Findings, with the values Pillow's tolerant parser gives (located by lazyifd)."""
 
+import functools
 import math
 import warnings
 
 from PIL import ExifTags, Image
 
 from ..report import Finding, jpeg_preview, shorten
-from . import tiffifd
+from . import icc, iptc, lazyifd, makernotes, tiffifd, xmp  # iptc imports this module only inside a function
 
 # (tag id, key, kind, label) for the plain tags in IFD0 and the Exif sub-IFD.
 TAGS = (
@@ -62,6 +63,8 @@ TIFF_STRUCTURE = {
     0x0154, 0x0155, 0x0156, 0x015B, 0x0200, 0x0211, 0x0212, 0x0213, 0x0214, 0x0201, 0x0202, 0x0203, 0x0205,
     0x0206, 0x0207, 0x0208, 0x0209, 0x0210,
 }
+NOT_OTHER = TAG_IDS | SPECIAL  # tags that are not counted as "other EXIF tags"
+NOT_OTHER_IN_TIFF = NOT_OTHER | TIFF_STRUCTURE
 # EXIF Orientation values in plain words (as exiftool names them).
 ORIENTATION_WORDS = {1: "upright", 2: "mirrored", 3: "rotate 180°", 4: "mirrored upside down",
                      5: "mirrored, rotate 270° clockwise", 6: "rotate 90° clockwise",
@@ -167,6 +170,27 @@ def _ifd(exif: Image.Exif, tag) -> dict:
         return {}
 
 
+def _pillow_directories(raw: bytes, tiff_file: bool) -> tuple:
+    """(IFD0, Exif IFD, GPS IFD, IFD1) read by Pillow itself: for the headers lazyifd leaves to it."""
+    with warnings.catch_warnings():  # Pillow warns about damaged tags: they are reported, not printed
+        warnings.simplefilter("ignore")
+        exif = Image.Exif()
+        exif.load(raw)
+        ifd0 = dict(exif)
+        sub = _ifd(exif, ExifTags.IFD.Exif) if 0x8769 in ifd0 else {}
+        gps = _ifd(exif, ExifTags.IFD.GPSInfo) if 0x8825 in ifd0 else {}
+        ifd1 = {} if tiff_file else _ifd(exif, ExifTags.IFD.IFD1)
+    return ifd0, sub, gps, ifd1
+
+
+def directories(raw: bytes, tiff_file: bool = False) -> tuple:
+    """(IFD0, Exif IFD, GPS IFD, IFD1) as mappings of the values Pillow gives. Raises for a block that
+    Pillow cannot read at all."""
+    if lazyifd.handles(raw):
+        return lazyifd.directories(raw, with_ifd1=not tiff_file)
+    return _pillow_directories(raw, tiff_file)
+
+
 def thumbnail(raw: bytes, ifd1: dict, where: str) -> list[Finding]:
     """IFD1 of an EXIF block: the thumbnail, often a small copy of the uncropped original."""
     offset, length = ifd1.get(0x0201), ifd1.get(0x0202)
@@ -186,29 +210,24 @@ def read(exif_bytes: bytes, where: str = "EXIF", tiff_file: bool = False) -> lis
     With tiff_file=True the blob is a whole TIFF image: pixel-layout tags are expected and
     IFD1 is a second page, not a thumbnail.
     """
-    from . import icc, iptc, makernotes, xmp  # late import: these readers also call back into this one
-
     raw = exif_bytes[6:] if exif_bytes.startswith(b"Exif\x00\x00") else exif_bytes
-    exif = Image.Exif()
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            exif.load(raw)
-            ifd0 = dict(exif)
-            sub = _ifd(exif, ExifTags.IFD.Exif) if 0x8769 in ifd0 else {}
-            gps = _ifd(exif, ExifTags.IFD.GPSInfo) if 0x8825 in ifd0 else {}
-            ifd1 = {} if tiff_file else _ifd(exif, ExifTags.IFD.IFD1)
+        ifd0, sub, gps, ifd1 = directories(raw, tiff_file)
     except Exception:  # noqa: BLE001 - a broken EXIF is still EXIF: report it, it will be removed
         return [Finding("other", "exif", "EXIF block (unreadable)", f"{len(raw)} bytes", where)]
-    merged = {**ifd0, **sub}
+    return _findings(raw, ifd0, sub, gps, ifd1, where, tiff_file)
+
+
+def _findings(raw: bytes, ifd0, sub, gps, ifd1, where: str, tiff_file: bool) -> list[Finding]:
+    tags = set(ifd0) | set(sub)  # values are decoded only for the tags read below; the Exif IFD's win
     found = []
     for tag, key, kind, label in TAGS:
-        if tag in merged and _text(merged[tag], tag):
-            found.append(Finding(kind, key, label, _text(merged[tag], tag), where))
+        if tag in tags and (text := _text(sub[tag] if tag in sub else ifd0[tag], tag)):
+            found.append(Finding(kind, key, label, text, where))
     if 0x8825 in ifd0:
         found += _gps_findings(gps, where)
-    if 0x927C in merged:
-        notes = merged[0x927C]
+    if 0x927C in tags:
+        notes = sub[0x927C] if 0x927C in sub else ifd0[0x927C]
         size = len(notes) if isinstance(notes, bytes) else 0
         found.append(Finding("other", "maker_notes", "Maker notes (camera-specific data: often serial numbers, "
                              "owner name, dates, a preview picture)",
@@ -231,8 +250,7 @@ def read(exif_bytes: bytes, where: str = "EXIF", tiff_file: bool = False) -> lis
         words = ORIENTATION_WORDS.get(turn)
         found.append(Finding("other", "orientation", "Orientation",
                              f"{turn} ({words})" if words else _text(turn), where))
-    ignored = TAG_IDS | SPECIAL | (TIFF_STRUCTURE if tiff_file else set())
-    others = [t for t in merged if t not in ignored]
+    others = tags - (NOT_OTHER_IN_TIFF if tiff_file else NOT_OTHER)
     if not found and not others and not tiff_file:
         return [Finding("other", "exif", "EXIF block (no readable tags)", f"{len(raw)} bytes", where)]
     if others:
@@ -247,7 +265,7 @@ def _ifd0_entry(exif_bytes: bytes, tag: int):
     order = tiffifd.byte_order(raw)
     if order is None or len(raw) < 8:
         return None, "big"
-    return tiffifd.entries(raw, int.from_bytes(raw[4:8], order), order).get(tag), order
+    return tiffifd.entry(raw, int.from_bytes(raw[4:8], order), order, tag), order
 
 
 def orientation(exif_bytes: bytes) -> int:
@@ -264,6 +282,7 @@ def copyright_text(exif_bytes: bytes) -> bytes | None:
     return value or None
 
 
+@functools.lru_cache(maxsize=64)  # each clean pass asks again, mostly for the same Orientation
 def minimal(orientation_value: int = 1, copyright_value: bytes | None = None) -> bytes | None:
     """A TIFF-structured EXIF body (no 'Exif\\0\\0' header) with only what the policy keeps, or None."""
     import piexif

@@ -25,10 +25,11 @@ BRANDS = (
 )
 
 
-def _exif_entries(raw: bytes, order: str) -> dict:
-    ifd0 = tiffifd.entries(raw, int.from_bytes(raw[4:8], order), order)
-    at = tiffifd.pointer(ifd0.get(0x8769, (0, 0, b"")), order)
-    return tiffifd.entries(raw, at, order) if at else {}
+def _note_entry(raw: bytes, order: str) -> tuple | None:
+    """The MakerNote entry of the Exif IFD (only the two entries needed are read)."""
+    pointer = tiffifd.entry(raw, int.from_bytes(raw[4:8], order), order, 0x8769)
+    at = tiffifd.pointer(pointer or (0, 0, b""), order)
+    return tiffifd.entry(raw, at, order, 0x927C) if at else None
 
 
 def _directory(raw: bytes, order: str, note: bytes, start: int, ifd_at, base: str):
@@ -62,7 +63,7 @@ def read(raw: bytes, make: str, where: str) -> list[Finding]:
     order = tiffifd.byte_order(raw)
     if order is None:
         return []
-    note_entry = _exif_entries(raw, order).get(0x927C)
+    note_entry = _note_entry(raw, order)
     if not note_entry or not note_entry[2]:
         return []
     note = note_entry[2]

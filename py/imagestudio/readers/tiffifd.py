@@ -1,6 +1,8 @@
 """A tiny raw reader for TIFF image file directories, for the places Pillow does not go
 (blob tags written with the wrong type, maker notes). Every read is bounded by the buffer."""
 
+import struct
+
 TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4}
 MAX_ENTRIES = 1000
 
@@ -9,26 +11,36 @@ def byte_order(header: bytes) -> str | None:
     return {b"II": "little", b"MM": "big"}.get(bytes(header[:2]))
 
 
+def _table(buf: bytes, at: int, order: str):
+    """(tag, type, count, 4 value-or-offset bytes) of each whole entry of the IFD at `at`."""
+    if at < 0 or at + 2 > len(buf):
+        return ()
+    count = int.from_bytes(buf[at:at + 2], order)
+    whole = min(count, MAX_ENTRIES, (len(buf) - at - 2) // 12)  # a table cut short ends at its last whole entry
+    return struct.iter_unpack(("<" if order == "little" else ">") + "HHL4s", buf[at + 2:at + 2 + 12 * whole])
+
+
+def _value(buf: bytes, kind: int, number: int, inline: bytes, order: str, base: int) -> bytes:
+    size = TYPE_SIZES.get(kind, 1) * number
+    if size <= 4:
+        return inline[:size]
+    offset = base + int.from_bytes(inline, order)
+    return bytes(buf[offset:offset + size]) if 0 <= offset < len(buf) else b""
+
+
 def entries(buf: bytes, at: int, order: str, base: int = 0) -> dict:
     """{tag: (type, count, value bytes)} of the IFD at `at`; value offsets count from `base`."""
-    if at < 0 or at + 2 > len(buf):
-        return {}
-    count = int.from_bytes(buf[at:at + 2], order)
-    out = {}
-    for i in range(min(count, MAX_ENTRIES)):
-        entry = buf[at + 2 + 12 * i:at + 14 + 12 * i]
-        if len(entry) < 12:
-            break
-        tag, kind = int.from_bytes(entry[:2], order), int.from_bytes(entry[2:4], order)
-        number = int.from_bytes(entry[4:8], order)
-        size = TYPE_SIZES.get(kind, 1) * number
-        if size <= 4:
-            value = bytes(entry[8:8 + size])
-        else:
-            offset = base + int.from_bytes(entry[8:12], order)
-            value = bytes(buf[offset:offset + size]) if 0 <= offset < len(buf) else b""
-        out[tag] = (kind, number, value)
-    return out
+    return {tag: (kind, number, _value(buf, kind, number, inline, order, base))
+            for tag, kind, number, inline in _table(buf, at, order)}
+
+
+def entry(buf: bytes, at: int, order: str, tag: int, base: int = 0) -> tuple | None:
+    """entries(...).get(tag) without reading the other values (the last of duplicate tags wins there too)."""
+    found = None
+    for this, kind, number, inline in _table(buf, at, order):
+        if this == tag:
+            found = kind, number, inline
+    return (found[0], found[1], _value(buf, *found, order, base)) if found else None
 
 
 def text(value: tuple, order: str) -> str:

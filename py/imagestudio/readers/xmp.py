@@ -1,5 +1,6 @@
 """XMP (RDF/XML) -> Findings, parsed with the standard library and no entity expansion."""
 
+import functools
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -89,11 +90,13 @@ PICTURES = {
     ("Data", "google.com/photos/1.0/image", "GImage"): "Hidden original picture",
     ("Data", "google.com/photos/1.0/audio", "GAudio"): "Embedded audio",
 }
+NAMES = set(PROPERTIES) | {name for name, _fragment, _prefix in PICTURES}  # local names _finding() reads
 RATIONAL_KEYS = {"gps_altitude", "gps_direction"}
 _DECLARATION = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 _RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 
 
+@functools.lru_cache(maxsize=1024)  # a packet repeats the same few dozen names
 def _split(tag: str) -> tuple[str, str]:
     if tag.startswith("{"):
         ns, _, local = tag[1:].partition("}")
@@ -175,17 +178,22 @@ def read(packet: bytes, where: str = "XMP") -> list[Finding]:
         root = ET.fromstring(packet.decode("utf-8", "replace"))
     except ET.ParseError:
         return [head, *_scan(packet, where)]
-    found, seen, extra = [], set(), Counter()
+    found, seen, shown, extra = [], set(), Counter(), Counter()
     for element in root.iter():
         ns, local = _split(element.tag)
-        candidates = [(ns, local, _value(element))]
-        candidates += [(*_split(name), value.strip()) for name, value in element.attrib.items()]
+        # Only names that can make a finding: _value() walks the element's whole subtree.
+        candidates = [(ns, local, _value(element))] if local in NAMES else []
+        for name, value in element.attrib.items():
+            a_ns, a_local = _split(name)
+            if a_local in NAMES:
+                candidates.append((a_ns, a_local, value.strip()))
         for c_ns, c_local, text in candidates:
             f = _finding(c_ns, c_local, text, where)
             if not f or (f.key, f.value) in seen:
                 continue
             seen.add((f.key, f.value))
-            if sum(g.label == f.label for g in found) < VALUES_PER_LABEL:
+            if shown[f.label] < VALUES_PER_LABEL:
+                shown[f.label] += 1
                 found.append(f)
             else:
                 extra[(f.kind, f.key, f.label)] += 1
