@@ -171,3 +171,32 @@ def test_auto_quality_meets_its_target_on_the_luma_first_path(path, level):
         lower = compress.AUTO_QUALITIES[compress.AUTO_QUALITIES.index(q) - 1]
         worse = encode.save([given], encode.Settings(format="jpeg", quality=lower))
         assert quality.ssim(given.convert("RGB"), opened(worse).convert("RGB")) < floor + 2e-3
+
+
+def rgb_coded_jpeg(size=(1200, 800)) -> bytes:
+    """A JPEG that stores R, G, B rather than YCbCr: no JFIF marker, component ids 'R', 'G', 'B' (some
+    scanners and editors write these). Pillow 10.2 cannot write one, so a YCbCr file is relabelled: the
+    stored planes then simply read as R, G, B."""
+    data = bytearray(encoded(photo(size), "JPEG", quality=90, subsampling="4:4:4"))
+    assert data[2:4] == b"\xff\xe0"  # drop the JFIF segment
+    data = data[:2] + data[4 + int.from_bytes(data[4:6], "big"):]
+    sof, sos = data.find(b"\xff\xc0"), data.find(b"\xff\xda")
+    for k, cid in enumerate(b"RGB"):
+        data[sof + 10 + 3 * k] = cid
+        data[sos + 5 + 2 * k] = cid
+    return bytes(data)
+
+
+@pytest.mark.parametrize("recipe", [
+    {"resize": {"long_edge": 500}, "encode": {"format": "jpeg", "quality": 85}},   # luma first + reduced scale
+    {"resize": {"long_edge": 1000}, "encode": {"format": "jpeg", "quality": 85}},  # YCbCr decode at full scale
+    {"encode": {"format": "jpeg", "quality": 85}},
+])
+def test_a_jpeg_stored_as_rgb_is_processed_not_refused(recipe):
+    data = rgb_coded_jpeg()
+    assert opened(data).layer[0][0] == ord("R")
+    result = api.handle("process", data, recipe, "scan.jpg")
+    assert result["ok"], result.get("error")
+    out = opened(result["data"]).convert("RGB")
+    expected = opened(data).convert("RGB").resize(out.size, Image.Resampling.LANCZOS)
+    assert quality.ssim(expected, out) >= 0.97

@@ -196,7 +196,8 @@ def decode(data: bytes, name: str = "", target_ratio=None, want_ycbcr: bool = Fa
             _decode_frames(image, result, name)
         else:
             ratio = target_ratio(source_size) if target_ratio else None
-            split = luma_first and want_ycbcr and image.mode == "RGB"
+            want_ycbcr = want_ycbcr and image.format == "JPEG" and image.mode == "RGB" and _stored_as_ycbcr(image)
+            split = luma_first and want_ycbcr
             if image.format == "JPEG" and ratio is not None and ratio < 1:
                 _jpeg_speedups(image, ratio, want_ycbcr, result, luma=split)
                 if split:
@@ -252,8 +253,18 @@ def _chroma(data: bytes, name: str, size: tuple, ratio: float) -> tuple:
     return image, image.decoderconfig[0], drafted[1] if drafted else None
 
 
+def _stored_as_ycbcr(image) -> bool:
+    """Does this 3-component JPEG store YCbCr (so libjpeg can hand out YCbCr, or the luma alone)? libjpeg
+    refuses YCbCr from one stored as RGB ("broken data stream"). libjpeg 9 (the browser's) and
+    libjpeg-turbo guess the colour space in different orders; say yes only where both say YCbCr: the
+    usual component ids 1, 2, 3 and no Adobe marker saying otherwise. Anything else takes the plain
+    RGB decode, which reads every JPEG."""
+    ids = [layer[0] for layer in getattr(image, "layer", [])]
+    return ids == [1, 2, 3] and image.info.get("adobe_transform", 1) == 1
+
+
 def _jpeg_speedups(image, ratio: float, want_ycbcr: bool, result: Decoded, luma: bool = False):
-    mode = "L" if luma else "YCbCr" if want_ycbcr and image.mode == "RGB" else None
+    mode = "L" if luma else "YCbCr" if want_ycbcr else None
     scale = next((s for s in DRAFT_SCALES if s * ratio * DRAFT_GAP <= 1), 1)
     if mode or scale > 1:
         # Pillow picks the largest of 8, 4, 2, 1 that fits the size asked: width // scale gives `scale`.
