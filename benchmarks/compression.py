@@ -1,7 +1,9 @@
 """Bytes at equal SSIM against MozJPEG at Squoosh's default (quality 75), on the corpus photos.
 
-For each photo: MozJPEG q75 gives (bytes, SSIM). Pillow then gets, per encoder setting, the lowest
-quality whose SSIM reaches MozJPEG's (a per-image quality search), and the smallest such file counts.
+For each photo: MozJPEG q75 gives (bytes, SSIM). The tool's own encoder (imagestudio.encode.save) then
+gets, per setting, the lowest quality whose SSIM reaches MozJPEG's (a per-image quality search).
+jpeg_ratio is the tool's JPEG as users get it (its default quantisation tables); auto_ratio lets the
+tool pick the smaller of that JPEG and WebP. The other rows are there to compare settings.
 SSIM is Wang et al.'s at full resolution with a 7x7 uniform window (scikit-image's default; the 11x11
 Gaussian made a full run too slow on 66 MP of photos), averaged over R, G and B so that chroma counts. Result: the median over photos of Pillow bytes / MozJPEG bytes.
 """
@@ -13,6 +15,7 @@ import multiprocessing
 import os
 import statistics
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -20,15 +23,20 @@ import numpy as np
 from PIL import Image, ImageOps
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "py"))
+from imagestudio import encode  # noqa: E402
 CORPUS = ROOT.parent / "shared" / "corpus"
 MIN_PIXELS = 200_000
 
-# Honest settings Pillow offers: Huffman optimisation, progressive scans, 4:2:0 chroma. 4:4:4 was tried
-# too (RGB SSIM counts chroma): it won on 1 photo of 16 by 2% and cost a third of the run, so it is out.
+# encode.Settings per row: Huffman optimisation (the tool's default), progressive scans (a recipe option),
+# 4:2:0 chroma. 4:2:2 and 4:4:4 lost on the median (RGB SSIM counts chroma, but the bytes cost more).
+# TOOL_JPEG is the tool's default tables; "annex_k" is Pillow's own default, the number before tuning.
+TOOL_JPEG = f"jpeg {encode.JPEG_DEFAULT_TABLES} tables"
 JPEG_SETTINGS = {
-    "jpeg 4:2:0 progressive": {"optimize": True, "progressive": True, "subsampling": "4:2:0"},
+    TOOL_JPEG: {"progressive": True, "subsampling": "4:2:0"},
+    "jpeg annex_k tables (Pillow's default)": {"progressive": True, "subsampling": "4:2:0", "tables": "annex_k"},
 }
-WEBP_SETTINGS = {"webp method 6": {"method": 6}}
+WEBP_SETTINGS = {f"webp method {encode.WEBP_METHOD}": {}}
 
 
 def corpus_photos() -> list[Path]:
@@ -97,18 +105,12 @@ def ssim_rgb(a: bytes | Image.Image, b: bytes | Image.Image) -> float:
     return Reference(image(a)).ssim(image(b))
 
 
-def _encode(image: Image.Image, fmt: str, quality: int, options: dict) -> bytes:
-    out = io.BytesIO()
-    image.save(out, fmt, quality=quality, **options)
-    return out.getvalue()
-
-
 def smallest_at(reference: Reference, image: Image.Image, fmt: str, options: dict, target: float):
     """Lowest quality (binary search) whose SSIM reaches target: (bytes, quality) or None."""
     low, high, best = 20, 100, None  # below 20 no photo came near MozJPEG q75's SSIM
     while low <= high:
         q = (low + high) // 2
-        data = _encode(image, fmt, q, options)
+        data = encode.save([image], encode.Settings(format=fmt, quality=q, **options))
         if reference.ssim(Image.open(io.BytesIO(data))) >= target:
             best, high = (len(data), q), q - 1
         else:
@@ -148,11 +150,12 @@ def compare(path: Path, moz: bytes) -> dict:
         image = im.convert("RGB")
     reference = Reference(image)
     target = reference.ssim(Image.open(io.BytesIO(moz)))
-    found = {label: smallest_at(reference, image, "JPEG", options, target) for label, options in JPEG_SETTINGS.items()}
-    found.update({label: smallest_at(reference, image, "WEBP", options, target)
+    found = {label: smallest_at(reference, image, "jpeg", options, target) for label, options in JPEG_SETTINGS.items()}
+    found.update({label: smallest_at(reference, image, "webp", options, target)
                   for label, options in WEBP_SETTINGS.items()})
-    jpeg_best = min(v[0] for k, v in found.items() if k.startswith("jpeg") and v)
-    auto_best = min(v[0] for v in found.values() if v)
+    assert found[TOOL_JPEG], f"{path.name}: even quality 100 did not reach MozJPEG's SSIM"
+    jpeg_best = found[TOOL_JPEG][0]
+    auto_best = min(v[0] for k, v in found.items() if v and (k == TOOL_JPEG or k in WEBP_SETTINGS))
     return {"file": path.name, "megapixels": round(image.width * image.height / 1e6, 2),
             "mozjpeg_bytes": len(moz), "ssim": round(target, 4),
             "jpeg_ratio": round(jpeg_best / len(moz), 3), "auto_ratio": round(auto_best / len(moz), 3),
@@ -171,9 +174,11 @@ def measure(processes: int = os.cpu_count() or 1) -> dict:
         order = sorted(range(len(photos)), key=lambda i: -photos[i].stat().st_size)
         done = pool.starmap(compare, [(photos[i], references[i]) for i in order])
     per_image = sorted(done, key=lambda r: r["file"])
+    settings = {label: round(statistics.median(r[label]["bytes"] / r["mozjpeg_bytes"] for r in per_image if r[label]), 3)
+                for label in [*JPEG_SETTINGS, *WEBP_SETTINGS]}
     return {"jpeg_ratio_vs_mozjpeg": round(statistics.median(r["jpeg_ratio"] for r in per_image), 3),
             "auto_format_ratio_vs_mozjpeg": round(statistics.median(r["auto_ratio"] for r in per_image), 3),
-            "images": len(photos), "per_image": per_image}
+            "images": len(photos), "median_ratio_per_setting": settings, "per_image": per_image}
 
 
 if __name__ == "__main__":
