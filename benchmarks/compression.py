@@ -30,10 +30,11 @@ MIN_PIXELS = 200_000
 
 # encode.Settings per row: Huffman optimisation (the tool's default), progressive scans (a recipe option),
 # 4:2:0 chroma. 4:2:2 and 4:4:4 lost on the median (RGB SSIM counts chroma, but the bytes cost more).
-# TOOL_JPEG is the tool's default tables; "annex_k" is Pillow's own default, the number before tuning.
-TOOL_JPEG = f"jpeg {encode.JPEG_DEFAULT_TABLES} tables"
+# The per-image quality search is the tool's auto quality, which encodes with JPEG_CHOSEN_QUALITY_TABLES;
+# "annex_k" is Pillow's own default (and the tool's for a quality the user gives), the number before tuning.
+TOOL_JPEG = f"jpeg {encode.JPEG_CHOSEN_QUALITY_TABLES} tables"
 JPEG_SETTINGS = {
-    TOOL_JPEG: {"progressive": True, "subsampling": "4:2:0"},
+    TOOL_JPEG: {"progressive": True, "subsampling": "4:2:0", "tables": encode.JPEG_CHOSEN_QUALITY_TABLES},
     "jpeg annex_k tables (Pillow's default)": {"progressive": True, "subsampling": "4:2:0", "tables": "annex_k"},
 }
 WEBP_SETTINGS = {f"webp method {encode.WEBP_METHOD}": {}}

@@ -66,14 +66,14 @@ def test_grayscale_gets_one_table():
 
 
 @needs_photo
-def test_default_tables_are_smaller_than_pillows_at_equal_ssim():
+def test_chosen_quality_tables_are_smaller_than_pillows_at_equal_ssim():
     """On a camera photo: the lowest quality whose RGB SSIM reaches Pillow's q75 file gives fewer bytes."""
     with Image.open(PHOTO) as im:
         source = im.convert("RGB")
     standard = jpeg(source, 75, "annex_k")
     target = rgb_ssim(source, opened(standard))
     tuned = next(data for q in range(40, 101)
-                 if rgb_ssim(source, opened(data := jpeg(source, q))) >= target)
+                 if rgb_ssim(source, opened(data := jpeg(source, q, encode.JPEG_CHOSEN_QUALITY_TABLES))) >= target)
     assert len(tuned) < 0.95 * len(standard)
 
 
@@ -112,3 +112,22 @@ def test_output_decodes_with_an_independent_decoder(name, tmp_path):
         ours = np.asarray(opened(path.read_bytes()).convert("RGB"), dtype=np.float64)
         assert (seen["width"], seen["height"]) == (200, 150)
         assert seen["mean"] == pytest.approx(ours.mean(), abs=0.5)
+
+
+def _tables_of(data: bytes) -> list:
+    return [list(opened(data).quantization[i]) for i in (0, 1)]
+
+
+def test_a_quality_the_user_gives_means_what_it_means_in_libjpeg_and_a_chosen_one_uses_tuned_tables():
+    from imagestudio import api
+
+    encoded = io.BytesIO()
+    photo((640, 480)).save(encoded, "JPEG", quality=95)
+    fixed = api.handle("process", encoded.getvalue(), {"encode": {"format": "jpeg", "quality": 80}}, "a.jpg")
+    plain = io.BytesIO()
+    opened(encoded.getvalue()).save(plain, "JPEG", quality=80)
+    assert _tables_of(fixed["data"]) == _tables_of(plain.getvalue())  # Pillow's (libjpeg's) own q80 tables
+
+    auto = api.handle("process", encoded.getvalue(), {"encode": {"format": "jpeg", "auto_quality": "balanced"}}, "a.jpg")
+    tuned = [encode.jpeg_qtables(encode.JPEG_CHOSEN_QUALITY_TABLES, q) for q in range(1, 101)]
+    assert _tables_of(auto["data"]) in tuned

@@ -46,6 +46,8 @@ def _label(name):
 def compress(frames: list, enc: Encode, fmt: str, icc=None, durations=None, loop=None, name: str = "",
              copyright: str | None = None) -> Outcome:
     settings = encode.Settings.from_recipe(enc, fmt)
+    if enc.auto_quality != "off" or enc.target_kb is not None:
+        settings = replace(settings, tables=encode.JPEG_CHOSEN_QUALITY_TABLES)  # the tool picks the quality
     animated = len(frames) > 1
     notes = []
     if animated and enc.target_kb is not None:
