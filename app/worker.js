@@ -51,11 +51,13 @@ async function boot() {
   stage(1, 3, "Starting Python");
   pyodide = await startPython();
   stage(2, 3, "Loading Pillow and the engine");
-  // All three wheels straight from the site's own lock file (each checked against its sha256). Not
-  // through micropip: loading and importing micropip itself cost 0.4-1.1 s of every start (measured),
-  // and the lock already names exactly the wheels to install. micropip stays on the site for anyone
-  // adding packages by hand.
-  await pyodide.loadPackage(["pillow", "piexif", "imagestudio"]);
+  // Pillow comes through the lock; micropip (the design's installer for pure-Python wheels) installs
+  // piexif and the engine meanwhile, from the site's own lock: Pyodide checks each wheel's sha256.
+  // Every wheel here carries its bytecode (build.py), so none of this compiles Python.
+  await Promise.all([
+    pyodide.loadPackage("pillow"),
+    pyodide.loadPackage("micropip").then(() => pyodide.pyimport("micropip").install(["piexif", "imagestudio"])),
+  ]);
   api = pyodide.pyimport("imagestudio.api");
   const versions = JSON.parse(JSON.stringify(api.versions().toJs({ dict_converter: Object.fromEntries })));
   versions.pyodide = pyodide.version;

@@ -29,7 +29,7 @@ def test_the_lock_names_the_exact_bytes_the_site_ships():
 
 
 @needs_dist
-@pytest.mark.parametrize("package", ["pillow", "piexif", "imagestudio"])
+@pytest.mark.parametrize("package", ["pillow", "micropip", "packaging", "piexif", "imagestudio"])
 def test_boot_wheels_carry_bytecode_for_every_module(package):
     with zipfile.ZipFile(PYODIDE / _lock()[package]["file_name"]) as wheel:
         names = set(wheel.namelist())
