@@ -2,9 +2,13 @@
 // usage: node run_engine.mjs PYODIDE_DIR ENGINE_DIR CORPUS_DIR SCRIPT.py  -> prints the script's last value
 import fs from "node:fs";
 import path from "node:path";
+import zlib from "node:zlib";
 const [pyodideDir, engineDir, corpusDir, script] = process.argv.slice(2);
 const { loadPyodide } = await import(path.join(pyodideDir, "pyodide.mjs"));
-const py = await loadPyodide({ indexURL: pyodideDir + "/", stdout: () => {}, stderr: () => {} });
+// From the snapshot the site ships (build.py), as the browser worker starts: the corpus runs on exactly that
+// interpreter, its preloaded modules included.
+const snapshot = zlib.gunzipSync(fs.readFileSync(path.join(pyodideDir, "python-snapshot.bin.gz")));
+const py = await loadPyodide({ indexURL: pyodideDir + "/", stdout: () => {}, stderr: () => {}, _loadSnapshot: snapshot });
 const wheels = fs.readdirSync(pyodideDir).filter((f) => /^(pillow|piexif)-.*\.whl$/.test(f));
 await py.loadPackage(wheels.map((f) => path.join(pyodideDir, f)), { messageCallback: () => {} });
 for (const [mount, dir] of [["/engine", engineDir], ["/corpus", corpusDir]]) {
