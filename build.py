@@ -64,7 +64,7 @@ CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/b
 
 
 def log(message: str) -> None:
-    print(f"[build] {message}", flush=True)
+    print(f"[build] {message}", file=sys.stderr, flush=True)  # stdout is for results (bench JSON)
 
 
 def sha256(data: bytes) -> str:
