@@ -95,24 +95,30 @@ def npm_install() -> Path:
     return package
 
 
+def _node(purpose: str, args: list, **options) -> None:
+    """Run Node for a build step (Node comes with npm, which the build needs anyway)."""
+    if not shutil.which("node"):
+        fail(f"node is needed to {purpose} (install Node.js and npm)")
+    log(f"{purpose} with node")
+    subprocess.run(["node", *args], cwd=ROOT, check=True, **options)
+
+
 def python_snapshot(core: Path) -> Path:
     """A memory snapshot of a freshly started CPython with the standard-library modules every start imports
-    (tools/make_snapshot.mjs, under Node), that the worker restores instead of starting Python. Kept in
-    .cache/ per Pyodide build and maker script: the same inputs give the same site bytes, so a rebuild does
-    not make browsers fetch a new site version."""
+    (tools/make_snapshot.mjs, under Node), that the worker restores instead of starting Python; gzipped
+    (24 MB -> 6 MB), as static hosts send unknown binary types uncompressed. Kept in .cache/ per Pyodide
+    build and maker script: the same inputs give the same site bytes, so a rebuild does not make browsers
+    fetch a new site version."""
     maker = ROOT / "tools" / "make_snapshot.mjs"
     key = sha256((core / "pyodide.asm.wasm").read_bytes() + maker.read_bytes())[:16]
-    cached = CACHE / f"python-snapshot-{PYODIDE_VERSION}-{key}.bin"
+    cached = CACHE / f"python-snapshot-{PYODIDE_VERSION}-{key}.bin.gz"
     if not cached.exists():
-        if not shutil.which("node"):
-            fail("node is needed to make the Python start-up snapshot (install Node.js and npm)")
-        log("making the Python start-up snapshot with node")
         CACHE.mkdir(exist_ok=True)
-        partial_file = cached.with_suffix(".part")
-        env = dict(os.environ, SNAPSHOT_PYODIDE=str(core), SNAPSHOT_OUTPUT=str(partial_file))
-        subprocess.run(["node", "--input-type=module"], input=maker.read_bytes(),
-                       env=env, cwd=ROOT, check=True)
-        partial_file.rename(cached)
+        raw = cached.with_suffix(".part")
+        _node("make the Python start-up snapshot", ["--input-type=module"], input=maker.read_bytes(),
+              env=dict(os.environ, SNAPSHOT_PYODIDE=str(core), SNAPSHOT_OUTPUT=str(raw)))
+        cached.write_bytes(gzip.compress(raw.read_bytes(), 6, mtime=0))
+        raw.unlink()
     return cached
 
 
@@ -124,9 +130,6 @@ def with_bytecode(core: Path, wheels: dict[str, bytes]) -> dict[str, bytes]:
     cached = {key: folder / f"{sha256(data)[:32]}.whl" for key, data in wheels.items()}
     missing = [key for key, path in cached.items() if not path.exists()]
     if missing:
-        if not shutil.which("node"):
-            fail("node is needed to add bytecode to the wheels (install Node.js and npm)")
-        log(f"adding bytecode to {', '.join(missing)} with Pyodide under node")
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="bytecode-") as tmp:
             paths = []
@@ -134,8 +137,8 @@ def with_bytecode(core: Path, wheels: dict[str, bytes]) -> dict[str, bytes]:
                 source = Path(tmp) / f"{key}.whl"
                 source.write_bytes(wheels[key])
                 paths += [str(source), str(cached[key].with_suffix(".part"))]
-            subprocess.run(["node", str(ROOT / "tools" / "precompile_wheels.mjs"), str(core), *paths],
-                           cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+            _node(f"add bytecode to {', '.join(missing)}", [str(ROOT / "tools" / "precompile_wheels.mjs"),
+                                                           str(core), *paths], stdout=subprocess.DEVNULL)
         for key in missing:
             cached[key].with_suffix(".part").rename(cached[key])
     return {key: path.read_bytes() for key, path in cached.items()}
@@ -257,8 +260,7 @@ def build() -> Path:
         target.mkdir()
         for name in PYODIDE_CORE:
             shutil.copy2(core / name, target / name)
-        # Gzipped here (20 MB -> 5 MB): static hosts send unknown binary types uncompressed.
-        (target / SNAPSHOT_NAME).write_bytes(gzip.compress(python_snapshot(core).read_bytes(), 6, mtime=0))
+        shutil.copy2(python_snapshot(core), target / SNAPSHOT_NAME)
         packages, wheels = {}, {}
         for key in PYODIDE_WHEELS:
             entry = official["packages"][key]
@@ -308,7 +310,7 @@ def _preload_modules(site: Path) -> None:
     while pending:
         module = pending.pop(0)
         for relative in MODULE_IMPORT.findall((site / module).read_text()):
-            path = (Path(module).parent / relative).as_posix().replace("/./", "/")
+            path = (Path(module).parent / relative).as_posix()  # pathlib drops the "./"
             if path not in found:
                 found.append(path)
                 pending.append(path)
