@@ -3,13 +3,13 @@
 import { loadPyodide } from "../pyodide/pyodide.mjs";
 
 const indexURL = new URL("../pyodide/", import.meta.url).href;
-// build.py ships a memory snapshot of a freshly started CPython (tools/make_snapshot.mjs: the bare
-// interpreter, no packages, no data). Restoring it skips CPython's own start-up, most of a first visit's
-// boot; the service worker keeps it for offline visits like every other file of the site.
+// build.py ships a memory snapshot of a freshly started CPython (tools/make_snapshot.mjs: the interpreter
+// and the standard-library modules every start imports; no package, no data). Restoring it skips
+// CPython's own start-up, most of a first visit's boot; the service worker keeps it for offline visits
+// like every other file of the site.
 const SNAPSHOT_URL = new URL("python-snapshot.bin.gz", indexURL).href;
 let pyodide = null;
 let api = null;
-let pythonStart = "snapshot";
 
 function stage(step, total, label) {
   postMessage({ type: "boot", step, total, label });
@@ -23,7 +23,7 @@ const WASM_PAGE = 65536;
 async function fetchSnapshot() {
   const response = await fetch(SNAPSHOT_URL);
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  // Gzipped by build.py (20 MB -> 5 MB): static hosts would send it as it is.
+  // Gzipped by build.py (24 MB -> 6 MB): static hosts would send it as it is.
   const bytes = new Uint8Array(await new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer());
   const header = new Uint32Array(bytes.buffer, 0, Math.min(2, bytes.length >> 2));
   const heapBytes = bytes.length - (header[1] ?? bytes.length);
@@ -33,23 +33,24 @@ async function fetchSnapshot() {
   return bytes;
 }
 
+// Resolves with [pyodide, how Python started: "snapshot" or "fresh"].
 async function startPython() {
   try {
     const snapshot = fetchSnapshot();
     snapshot.catch(() => {});  // awaited by loadPyodide; a rejection is handled below
-    return await loadPyodide({ indexURL, _loadSnapshot: snapshot });
+    return [await loadPyodide({ indexURL, _loadSnapshot: snapshot }), "snapshot"];
   } catch (err) {
     // Missing, damaged or from another Pyodide build (its build id is checked): start Python normally.
     console.warn("Python start-up snapshot not used, starting Python normally:", err);
-    pythonStart = "fresh";
-    return loadPyodide({ indexURL });
+    return [await loadPyodide({ indexURL }), "fresh"];
   }
 }
 
 async function boot() {
   const started = performance.now();
   stage(1, 3, "Starting Python");
-  pyodide = await startPython();
+  let pythonStart;
+  [pyodide, pythonStart] = await startPython();
   stage(2, 3, "Loading Pillow and the engine");
   // Pillow comes through the lock; micropip (the design's installer for pure-Python wheels) installs
   // piexif and the engine meanwhile, from the site's own lock: Pyodide checks each wheel's sha256.
