@@ -2,6 +2,7 @@
 
 import functools
 import math
+from collections import ChainMap
 import warnings
 
 from PIL import ExifTags, Image
@@ -219,15 +220,15 @@ def read(exif_bytes: bytes, where: str = "EXIF", tiff_file: bool = False) -> lis
 
 
 def _findings(raw: bytes, ifd0, sub, gps, ifd1, where: str, tiff_file: bool) -> list[Finding]:
-    tags = set(ifd0) | set(sub)  # values are decoded only for the tags read below; the Exif IFD's win
+    merged = ChainMap(sub, ifd0)  # the Exif IFD's values win; each is decoded only when read below
     found = []
     for tag, key, kind, label in TAGS:
-        if tag in tags and (text := _text(sub[tag] if tag in sub else ifd0[tag], tag)):
+        if tag in merged and (text := _text(merged[tag], tag)):
             found.append(Finding(kind, key, label, text, where))
     if 0x8825 in ifd0:
         found += _gps_findings(gps, where)
-    if 0x927C in tags:
-        notes = sub[0x927C] if 0x927C in sub else ifd0[0x927C]
+    if 0x927C in merged:
+        notes = merged[0x927C]
         size = len(notes) if isinstance(notes, bytes) else 0
         found.append(Finding("other", "maker_notes", "Maker notes (camera-specific data: often serial numbers, "
                              "owner name, dates, a preview picture)",
@@ -250,7 +251,7 @@ def _findings(raw: bytes, ifd0, sub, gps, ifd1, where: str, tiff_file: bool) -> 
         words = ORIENTATION_WORDS.get(turn)
         found.append(Finding("other", "orientation", "Orientation",
                              f"{turn} ({words})" if words else _text(turn), where))
-    others = tags - (NOT_OTHER_IN_TIFF if tiff_file else NOT_OTHER)
+    others = set(merged) - (NOT_OTHER_IN_TIFF if tiff_file else NOT_OTHER)
     if not found and not others and not tiff_file:
         return [Finding("other", "exif", "EXIF block (no readable tags)", f"{len(raw)} bytes", where)]
     if others:
