@@ -28,11 +28,14 @@ export function field(labelText, control, hint) {
   const label = el("label", "", labelText);
   label.htmlFor = control.id;
   wrap.append(label, control);
-  if (hint) {
-    const help = el("p", "hint", hint);
-    help.id = `${control.id}-hint`;
-    control.setAttribute("aria-describedby", help.id);
-    wrap.append(help);
-  }
+  if (hint) wrap.append(hintFor(control, "p", "hint", hint));
   return wrap;
+}
+
+// A hint element that screen readers read with `control` (which must have its id).
+export function hintFor(control, tag, className, text) {
+  const help = el(tag, className, text);
+  help.id = `${control.id}-hint`;
+  control.setAttribute("aria-describedby", help.id);
+  return help;
 }

@@ -1,7 +1,7 @@
 // The recipe panel: presets and controls built from the engine's catalogue (the `presets` operation),
 // so defaults, choices and preset values live in Python (recipe.py) and nowhere else.
 // The recipe it produces is the JSON `python -m imagestudio process --recipe` takes.
-import { el, button, field, uid } from "./dom.js";
+import { el, button, field, hintFor, uid } from "./dom.js";
 
 const clone = (value) => JSON.parse(JSON.stringify(value));
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
@@ -74,12 +74,7 @@ export class RecipePanel extends EventTarget {
       labelEl.htmlFor = input.id;
       const name = el("span", "preset-name", label);
       labelEl.append(input, name);
-      if (hint) {
-        const hintEl = el("span", "preset-hint", hint);
-        hintEl.id = `${input.id}-hint`;
-        input.setAttribute("aria-describedby", hintEl.id);
-        labelEl.append(hintEl);
-      }
+      if (hint) labelEl.append(hintFor(input, "span", "preset-hint", hint));
       input.addEventListener("change", () => { if (input.checked) this.choosePreset(id); });
       list.append(labelEl);
       this.presetInputs.push(input);
