@@ -18,6 +18,14 @@ export class WatermarkPreview {
     this.photo = null;
     this.logo = null;
     this.logoSource = "";
+    this.fontRequested = false;
+  }
+
+  // The font (700 KB) is fetched once a text watermark is set, not at start-up, where it
+  // competed with the first paint; the preview redraws once it has arrived.
+  requestFont() {
+    if (this.fontRequested) return;
+    this.fontRequested = true;
     document.fonts?.load(`32px "${FONT}"`).then(() => this.draw()).catch(() => {});
   }
 
@@ -37,6 +45,7 @@ export class WatermarkPreview {
       img.src = wm.logo.startsWith("data:") ? wm.logo : `data:image/png;base64,${wm.logo}`;
     }
     if (!wm.logo) { this.logo = null; this.logoSource = ""; }
+    if (wm.text.trim()) this.requestFont();
     this.draw();
   }
 

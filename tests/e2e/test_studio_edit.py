@@ -76,8 +76,16 @@ def test_watermark_preview_output_and_compare(page, tmp_path):
     preview = page.get_by_role("img", name="Watermark preview on the selected photo")
     assert not preview.is_visible()  # no watermark, no preview
 
+    # The watermark font (700 KB) is not loaded at start-up, where it held up the first paint: only for text.
+    font_loaded = '() => document.fonts.check(\'32px "DejaVu Sans Bold"\')'
+    assert not page.evaluate(font_loaded)
     page.get_by_label("Add a watermark", exact=True).select_option("text")
     page.get_by_label("Watermark text", exact=True).fill("SAMPLE")
+    for _ in range(100):
+        if page.evaluate(font_loaded):
+            break
+        page.wait_for_timeout(50)
+    assert page.evaluate(font_loaded)
     assert "night.jpg" in page.locator("#wm-preview-caption").inner_text()  # the first photo, until another is chosen
     pick(page, tmp_path, {"day.png": plain_png((200, 100), (250, 250, 250))})
     page.get_by_role("button", name="Preview the watermark on day.png").press("Enter")
