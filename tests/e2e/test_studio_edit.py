@@ -159,6 +159,13 @@ def test_watermark_preview_output_and_compare(page, tmp_path):
     split.focus()
     split.press("Home")
     assert dialog.locator("#compare-clip").evaluate("n => n.style.clipPath") == "inset(0px 0px 0px 0%)"
+    view = dialog.locator("#compare-view").bounding_box()
+    page.mouse.move(view["x"] + view["width"] / 2, view["y"] + view["height"] / 2)
+    page.keyboard.down("Control")  # a touchpad pinch arrives as ctrl+wheel
+    page.mouse.wheel(0, -100)
+    page.keyboard.up("Control")
+    page.wait_for_timeout(100)
+    assert dialog.locator("#compare-zoom-label").inner_text() == "1.25×"
     zoom = dialog.get_by_label("Zoom")
     zoom.focus()
     zoom.press("End")
