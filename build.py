@@ -78,21 +78,27 @@ def fail(message: str) -> "NoReturn":  # noqa: F821
 # --- inputs -------------------------------------------------------------------------------------
 
 def npm_install() -> Path:
-    """Install the pinned Pyodide core with npm and check its official lock file."""
-    package = ROOT / "node_modules" / "pyodide"
-    try:
-        installed = json.loads((package / "package.json").read_text())["version"]
-    except (OSError, ValueError, KeyError):
-        installed = None
-    if installed != PYODIDE_VERSION:
+    """Install the pinned Node packages (the Pyodide core the site ships, esbuild that bundles the page) with
+    npm and check Pyodide's official lock file."""
+    manifest = json.loads((ROOT / "package.json").read_text())
+    pinned = {**manifest["dependencies"], **manifest["devDependencies"]}
+    if any(_installed_version(name) != version for name, version in pinned.items()):
         if not shutil.which("npm"):
-            fail("npm is needed to fetch Pyodide (install Node.js and npm)")
-        log(f"npm ci (pyodide@{PYODIDE_VERSION})")
+            fail("npm is needed to fetch Pyodide and esbuild (install Node.js and npm)")
+        log(f"npm ci ({', '.join(f'{name}@{version}' for name, version in pinned.items())})")
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=ROOT, check=True)
+    package = ROOT / "node_modules" / "pyodide"
     lock = (package / "pyodide-lock.json").read_bytes()
     if sha256(lock) != OFFICIAL_LOCK_SHA256:
         fail(f"node_modules/pyodide/pyodide-lock.json does not match the pinned sha256 {OFFICIAL_LOCK_SHA256}")
     return package
+
+
+def _installed_version(name: str) -> str | None:
+    try:
+        return json.loads((ROOT / "node_modules" / name / "package.json").read_text())["version"]
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 def _node(purpose: str, args: list, **options) -> None:
@@ -284,7 +290,7 @@ def build() -> Path:
                 shutil.copytree(source, staging / name, ignore=shutil.ignore_patterns(".*", "*.map"))
             elif source.exists():
                 shutil.copy2(source, staging / name)
-        _preload_modules(staging)
+        _bundle_page(staging)
         _write_service_worker(staging)
         # Swap in one step, so a server running from dist/ never sees a half-built site.
         retired = staging.with_name(staging.name + "-old")
@@ -299,27 +305,11 @@ def build() -> Path:
     return DIST
 
 
-MODULE_IMPORT = re.compile(r'^(?:import|export)\b[^"\']*?from\s+"(\./[\w./-]+\.js)"', re.MULTILINE)
-PRELOAD_MARK = "<!-- modulepreload: build.py lists here every module app/main.js imports -->"
-
-
-def _preload_modules(site: Path) -> None:
-    """List every module main.js imports, at any depth, as <link rel=modulepreload> in index.html: the
-    browser then fetches them all at once instead of one import level per round trip (drop zone sooner)."""
-    found, pending = [], ["app/main.js"]
-    while pending:
-        module = pending.pop(0)
-        for relative in MODULE_IMPORT.findall((site / module).read_text()):
-            path = (Path(module).parent / relative).as_posix()  # pathlib drops the "./"
-            if path not in found:
-                found.append(path)
-                pending.append(path)
-    page = site / "index.html"
-    html = page.read_text()
-    if PRELOAD_MARK not in html:
-        fail(f"index.html lacks the line {PRELOAD_MARK}")
-    links = "\n  ".join(f'<link rel="modulepreload" href="{path}">' for path in found)
-    page.write_text(html.replace(PRELOAD_MARK, links))
+def _bundle_page(site: Path) -> None:
+    """app/main.js and every module it imports become one file (esbuild, not minified): a first visit then
+    waits for one request instead of eleven before the drop zone works. The worker stays its own module.
+    The separate modules stay in dist/ too (tests import bridge.js from there)."""
+    _node("bundle the page's modules", [str(ROOT / "tools" / "bundle_page.mjs"), str(site / "app" / "main.js")])
 
 
 def _write_service_worker(site: Path) -> None:

@@ -1,10 +1,12 @@
 """What build.py ships beside the site's own files: wheels with bytecode the browser really uses, a lock
-that names their exact bytes, and a Python start-up snapshot with no trace of the build machine."""
+that names their exact bytes, a Python start-up snapshot with no trace of the build machine, and the page's
+modules bundled into one."""
 
 import gzip
 import hashlib
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -20,6 +22,17 @@ needs_dist = pytest.mark.skipif(not (PYODIDE / "pyodide-lock.json").exists(), re
 
 def _lock() -> dict:
     return json.loads((PYODIDE / "pyodide-lock.json").read_text())["packages"]
+
+
+@needs_dist
+def test_the_page_script_is_one_module_holding_every_page_module():
+    bundle = (ROOT / "dist" / "app" / "main.js").read_text()
+    assert not re.search(r"^(import|export) ", bundle, re.MULTILINE)  # top level: nothing left to fetch
+    sources = sorted(p.name for p in (ROOT / "app").glob("*.js") if p.name not in ("worker.js", "sw.js"))
+    assert len(sources) >= 8
+    for name in sources:
+        assert f"// app/{name}" in bundle, name  # esbuild marks where each module begins
+    assert 'new URL("./worker.js", import.meta.url)' in bundle  # the worker is still found beside it
 
 
 @needs_dist
