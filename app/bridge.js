@@ -1,7 +1,6 @@
 // One class owns the worker boundary: request ids -> promises, a queue that waits for the engine,
 // a pool of engine workers (one per core, grown only when jobs wait), and cancel = terminate and
-// respawn (a running wasm job cannot be interrupted). A busy worker also holds the job after its current one,
-// so it never sits idle waiting for the page between jobs.
+// respawn (a running wasm job cannot be interrupted).
 
 const MAX_WORKERS = 4;  // each worker holds its own Python heap; more than 4 costs memory for little gain
 
@@ -46,8 +45,7 @@ export class EngineBridge extends EventTarget {
   }
 
   spawn() {
-    // job: the one it runs; next: the one posted to run after it (its timer starts then)
-    const slot = { worker: new Worker(this.url, { type: "module" }), ready: false, job: null, next: null };
+    const slot = { worker: new Worker(this.url, { type: "module" }), ready: false, job: null };
     slot.worker.onmessage = (event) => this.receive(slot, event.data);
     slot.worker.onerror = (event) => this.crash(slot, event.message || "the engine stopped");
     this.workers.push(slot);
@@ -74,55 +72,36 @@ export class EngineBridge extends EventTarget {
     } else if (slot.job && slot.job.id === msg.id) {
       const job = slot.job;
       clearTimeout(slot.timer);
-      slot.job = slot.next;  // already in the worker, running now
-      slot.next = null;
-      if (slot.job) this.startTimer(slot, slot.job);
-      this.pump();  // before reading this job's report: the worker must not wait for the page
+      slot.job = null;
+      this.pump();  // the worker starts its next job while this one's report is read
       job.resolve(engineResult(msg, job.name));
     }
   }
 
-  // Send waiting jobs, oldest first, to idle ready workers, then one more to each busy one while at least as many
-  // jobs wait as the pool may hold workers (so the pool still grows, and the last few jobs go to whichever worker
-  // is free first); add a worker while jobs still wait.
+  // Send waiting jobs, oldest first, to idle ready workers; add a worker while jobs still wait.
   pump() {
     for (const slot of this.workers) {
       if (!this.queue.length) break;
-      if (slot.ready && !slot.job) {
-        slot.job = this.queue.shift();
-        this.post(slot, slot.job, false);
-        this.startTimer(slot, slot.job);
-      }
-    }
-    for (const slot of this.workers) {
-      if (this.queue.length < this.size) break;
-      if (slot.ready && slot.job && !slot.next) {
-        slot.next = this.queue.shift();
-        this.post(slot, slot.next, true);
-      }
+      if (slot.ready && !slot.job) this.send(slot, this.queue.shift());
     }
     const booting = this.workers.some((s) => !s.ready);
     if (!this.workers.length && this.queue.length) this.spawn();  // new work retries a failed start
     else if (this.queue.length && this.ready && !booting && this.workers.length < this.size) this.spawn();
   }
 
-  // The bytes are transferred, not copied, to the worker. For a job that waits behind another the bridge keeps a
-  // copy (made here, while the worker is busy): if the worker dies first, the job goes back to the queue.
-  post(slot, job, waits) {
+  send(slot, job) {
+    slot.job = job;
     const { id, type, op, name, data, options } = job;
-    const moved = data instanceof ArrayBuffer ? [data] : [];
-    if (waits) job.data = moved.length ? data.slice(0) : data;
-    slot.worker.postMessage({ id, type, op, name, data, options }, moved);
-  }
-
-  startTimer(slot, job) {
-    job.data = null;  // the worker has the bytes now: no copy to keep
+    const transfer = data instanceof ArrayBuffer ? [data] : [];
+    job.data = null;  // transferred: the worker owns it now
+    const budget = jobBudgetMs(data);
     clearTimeout(slot.timer);
     slot.timer = setTimeout(() => {
       if (slot.job === job) {
-        this.crash(slot, `stopped after ${Math.round(job.budget / 1000)} s, the time allowed for one file; the engine was restarted`, "timeout");
+        this.crash(slot, `stopped after ${Math.round(budget / 1000)} s, the time allowed for one file; the engine was restarted`, "timeout");
       }
-    }, job.budget);
+    }, budget);
+    slot.worker.postMessage({ id, type, op, name, data, options }, transfer);
   }
 
   retire(slot) {
@@ -131,14 +110,11 @@ export class EngineBridge extends EventTarget {
     this.workers = this.workers.filter((s) => s !== slot);
   }
 
-  // A dead worker fails its one running job with a clear reason and is replaced, so the batch goes on; the job
-  // waiting behind it never started and goes back to the front of the queue.
+  // A dead worker fails its one job with a clear reason and is replaced, so the batch goes on.
   // (A per-job timeout can end a stuck worker the same way: crash(slot, "took too long", "timeout").)
   crash(slot, reason, code = "worker_crashed") {
     if (!this.workers.includes(slot)) return;
     const job = slot.job;
-    if (slot.next) this.queue.unshift(slot.next);
-    slot.next = null;
     this.retire(slot);
     if (job) job.resolve({ id: job.id, ok: false, error: { code, message: `${job.name}: ${reason}` } });
     if (!slot.ready) {
@@ -168,7 +144,7 @@ export class EngineBridge extends EventTarget {
 
   enqueue(job) {
     return new Promise((resolve) => {
-      this.queue.push({ ...job, id: this.nextId++, resolve, budget: jobBudgetMs(job.data) });
+      this.queue.push({ ...job, id: this.nextId++, resolve });
       this.pump();
     });
   }
@@ -197,11 +173,10 @@ export class EngineBridge extends EventTarget {
   // Busy workers are stopped and replaced; idle ones keep their warm engine.
   cancelAll() {
     const running = this.workers.filter((s) => s.job);
-    const jobs = [...this.queue, ...running.flatMap((s) => (s.next ? [s.job, s.next] : [s.job]))];
+    const jobs = [...this.queue, ...running.map((s) => s.job)];
     this.queue = [];
     for (const slot of running) {
       slot.job = null;
-      slot.next = null;
       this.retire(slot);
     }
     if (!this.workers.length) {
