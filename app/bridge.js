@@ -19,6 +19,18 @@ function defaultPoolSize() {
   return Math.max(1, Math.min(MAX_WORKERS, navigator.hardwareConcurrency || 1));
 }
 
+// A job's answer from the worker: {id, meta: the engine's JSON text, data: the output bytes or null}.
+function engineResult(msg, name) {
+  let meta;
+  try {
+    meta = JSON.parse(msg.meta);
+  } catch (err) {  // a job must still resolve, naming the file
+    meta = { ok: false, error: { code: "worker", message: `${name}: the engine's answer could not be read (${err.message})` } };
+  }
+  return meta.ok ? { id: msg.id, ok: true, data: msg.data ?? null, mime: meta.mime, name: meta.name, report: meta.report }
+    : { id: msg.id, ok: false, error: meta.error };
+}
+
 export class EngineBridge extends EventTarget {
   constructor(url = new URL("./worker.js", import.meta.url), { size = defaultPoolSize() } = {}) {
     super();
@@ -61,8 +73,8 @@ export class EngineBridge extends EventTarget {
       const job = slot.job;
       clearTimeout(slot.timer);
       slot.job = null;
-      job.resolve(msg);
-      this.pump();
+      this.pump();  // the worker starts its next job while this one's report is read
+      job.resolve(engineResult(msg, job.name));
     }
   }
 

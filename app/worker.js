@@ -71,10 +71,12 @@ const ready = boot().catch((err) => {
   throw err;
 });
 
+// The result's metadata stays the JSON text Python wrote: posted as one string (cheap to clone) and
+// parsed once, by the page (bridge.js). Parsing it here cost a parse plus a deep clone of every finding.
 function run(op, data, options, name) {
   const result = api.handle_js(op, data, JSON.stringify(options || {}), name || "");
   try {
-    const meta = JSON.parse(result.get(0));
+    const meta = result.get(0);
     const payload = result.get(1);
     let bytes = null;
     if (payload) {
@@ -111,13 +113,8 @@ self.onmessage = async (event) => {
   }
   try {
     const { meta, bytes } = run(op, new Uint8Array(data || new ArrayBuffer(0)), options, name);
-    if (meta.ok) {
-      const buffer = bytes ? bytes.buffer : null;
-      postMessage({ id, ok: true, data: buffer, mime: meta.mime, name: meta.name, report: meta.report },
-        buffer ? [buffer] : []);
-    } else {
-      postMessage({ id, ok: false, error: meta.error });
-    }
+    const buffer = bytes ? bytes.buffer : null;
+    postMessage({ id, meta, data: buffer }, buffer ? [buffer] : []);
   } catch (err) {
     if (err && err.pyodide_fatal_error) {
       // Python itself died (out of memory, a wasm trap): this worker is useless now. The bridge fails this
@@ -125,6 +122,7 @@ self.onmessage = async (event) => {
       postMessage({ type: "crashed", id, message: `the engine crashed on this file (${err.message || err})` });
       return;
     }
-    postMessage({ id, ok: false, error: { code: "worker", message: `${name}: ${err && err.message ? err.message : err}` } });
+    const error = { code: "worker", message: `${name}: ${err && err.message ? err.message : err}` };
+    postMessage({ id, meta: JSON.stringify({ ok: false, error }) });
   }
 };

@@ -2,7 +2,6 @@
 
 import functools
 import math
-from collections import ChainMap
 import warnings
 
 from PIL import ExifTags, Image
@@ -220,15 +219,17 @@ def read(exif_bytes: bytes, where: str = "EXIF", tiff_file: bool = False) -> lis
 
 
 def _findings(raw: bytes, ifd0, sub, gps, ifd1, where: str, tiff_file: bool) -> list[Finding]:
-    merged = ChainMap(sub, ifd0)  # the Exif IFD's values win; each is decoded only when read below
+    # The Exif IFD's values win over IFD0's; each is decoded only when read below. A set of the tags, not a
+    # ChainMap: its lookups (a generator per test) cost ~3 ms of a corpus clean in Pyodide (~15 ms of findings).
+    present = {*sub, *ifd0}
     found = []
     for tag, key, kind, label in TAGS:
-        if tag in merged and (text := _text(merged[tag], tag)):
+        if tag in present and (text := _text((sub if tag in sub else ifd0)[tag], tag)):
             found.append(Finding(kind, key, label, text, where))
     if 0x8825 in ifd0:
         found += _gps_findings(gps, where)
-    if 0x927C in merged:
-        notes = merged[0x927C]
+    if 0x927C in present:
+        notes = (sub if 0x927C in sub else ifd0)[0x927C]
         size = len(notes) if isinstance(notes, bytes) else 0
         found.append(Finding("other", "maker_notes", "Maker notes (camera-specific data: often serial numbers, "
                              "owner name, dates, a preview picture)",
@@ -251,7 +252,7 @@ def _findings(raw: bytes, ifd0, sub, gps, ifd1, where: str, tiff_file: bool) -> 
         words = ORIENTATION_WORDS.get(turn)
         found.append(Finding("other", "orientation", "Orientation",
                              f"{turn} ({words})" if words else _text(turn), where))
-    others = set(merged) - (NOT_OTHER_IN_TIFF if tiff_file else NOT_OTHER)
+    others = present - (NOT_OTHER_IN_TIFF if tiff_file else NOT_OTHER)
     if not found and not others and not tiff_file:
         return [Finding("other", "exif", "EXIF block (no readable tags)", f"{len(raw)} bytes", where)]
     if others:
