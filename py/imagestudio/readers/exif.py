@@ -222,14 +222,18 @@ def _findings(raw: bytes, ifd0, sub, gps, ifd1, where: str, tiff_file: bool) -> 
     # The Exif IFD's values win over IFD0's; each is decoded only when read below. A set of the tags, not a
     # ChainMap: its lookups (a generator per test) cost ~3 ms of a corpus clean in Pyodide (~15 ms of findings).
     present = {*sub, *ifd0}
+
+    def value(tag):
+        return sub[tag] if tag in sub else ifd0[tag]
+
     found = []
     for tag, key, kind, label in TAGS:
-        if tag in present and (text := _text((sub if tag in sub else ifd0)[tag], tag)):
+        if tag in present and (text := _text(value(tag), tag)):
             found.append(Finding(kind, key, label, text, where))
     if 0x8825 in ifd0:
         found += _gps_findings(gps, where)
     if 0x927C in present:
-        notes = (sub if 0x927C in sub else ifd0)[0x927C]
+        notes = value(0x927C)
         size = len(notes) if isinstance(notes, bytes) else 0
         found.append(Finding("other", "maker_notes", "Maker notes (camera-specific data: often serial numbers, "
                              "owner name, dates, a preview picture)",
