@@ -102,6 +102,15 @@ def test_exif_thumbnail_is_shown_as_a_picture():
     assert thumb["kind"] == "hidden" and thumb["preview"].startswith("data:image/jpeg;base64,/9j/")
 
 
+@pytest.mark.parametrize("op, options", [("clean", {}), ("process", {"resize": {"long_edge": 64}})])
+def test_the_removed_list_names_the_thumbnail_without_a_second_copy_of_it(op, options):
+    report = api.handle(op, dirty.jpeg(), options, "dirty.jpg")["report"]
+    [shown] = [f for f in report["findings"] if f["key"] == "thumbnail"]
+    [removed] = [f for f in report["removed"] if f["key"] == "thumbnail"]
+    assert shown["preview"].startswith("data:image/jpeg;base64,")
+    assert removed == {k: v for k, v in shown.items() if k != "preview"}
+
+
 def test_already_clean_file_is_returned_verified():
     clean = api.handle("clean", dirty.png(), {}, "a.png")["data"]
     again = api.handle("clean", clean, {}, "a-clean.png")

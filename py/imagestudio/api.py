@@ -79,7 +79,8 @@ def clean(data: bytes, name: str = "", options: dict | None = None) -> dict:
     lossless = getattr(container, "LOSSLESS", True)
     return {"ok": True, "data": cleaned, "mime": fmt.mime,
             "name": output_name(name, "clean", fmt.extension),
-            "report": _report(fmt, before, removed=[f.to_dict() for f in sort_findings(removed)],
+            # The hidden pictures' previews are in findings already: once is enough (~1/3 of a report's JSON).
+            "report": _report(fmt, before, removed=[f.to_dict(preview=False) for f in sort_findings(removed)],
                               kept=[f.to_dict() for f in sort_findings(after)],
                               lossless=lossless, reencoded=not lossless, notes=notes,
                               policy=policy.to_dict(), bytes_in=len(data), bytes_out=len(cleaned))}

@@ -139,7 +139,8 @@ def _reencode(data: bytes, name: str, recipe: Recipe, fmt) -> dict:
     icc_written = any(f["key"] == "icc_profile" for f in kept)
     findings = inspected["findings"] if inspected else []
     kept_keys = {f["key"] for f in kept}
-    removed = [f for f in findings if f["key"] not in kept_keys]
+    # Previews of hidden pictures are in findings already; the removed list names them without a copy.
+    removed = [{k: v for k, v in f.items() if k != "preview"} for f in findings if f["key"] not in kept_keys]
     notes = list(decoded.notes) + outcome.notes
     if inspected is None:
         notes.append(f"the list of removed metadata is not available for {fmt.name.upper()} yet; "

@@ -23,9 +23,9 @@ class Finding(NamedTuple):  # immutable like a frozen dataclass, and 3x cheaper 
     where: str     # container location, e.g. "EXIF GPS IFD", "XMP", "PNG tEXt chunk"
     preview: str | None = None  # data: URL of a hidden picture (EXIF thumbnail ...), when small
 
-    def to_dict(self) -> dict:
+    def to_dict(self, preview: bool = True) -> dict:
         out = {"kind": self.kind, "key": self.key, "label": self.label, "value": self.value, "where": self.where}
-        if self.preview:
+        if preview and self.preview:
             out["preview"] = self.preview
         return out
 
