@@ -19,7 +19,6 @@ import http.server
 import io
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -131,9 +130,11 @@ def python_snapshot(core: Path) -> Path:
 def with_bytecode(core: Path, wheels: dict[str, bytes]) -> dict[str, bytes]:
     """The wheels with CPython 3.12 bytecode added by Pyodide itself (tools/precompile_wheel.py): the
     browser then imports them without compiling each module on every start (-0.4 s measured under Node).
-    Cached in .cache/ by input sha256, so the same inputs give the same site bytes."""
+    Cached in .cache/ by the sha256 of the input and of the tool, so the same inputs give the same site
+    bytes and a changed tool makes them again (as python_snapshot() keys on its maker script)."""
     folder = CACHE / "bytecode" / PYODIDE_VERSION
-    cached = {key: folder / f"{sha256(data)[:32]}.whl" for key, data in wheels.items()}
+    tool = (ROOT / "tools" / "precompile_wheel.py").read_bytes() + (ROOT / "tools" / "precompile_wheels.mjs").read_bytes()
+    cached = {key: folder / f"{sha256(data + tool)[:32]}.whl" for key, data in wheels.items()}
     missing = [key for key, path in cached.items() if not path.exists()]
     if missing:
         folder.mkdir(parents=True, exist_ok=True)
