@@ -61,3 +61,14 @@ def decodes(data: bytes) -> bool:
         return True
     except Exception:  # noqa: BLE001
         return False
+
+
+def profiled_files() -> list[Path]:
+    """Corpus files that native Pillow opens and that carry an ICC colour profile."""
+    def profiled(path: Path) -> bool:
+        try:
+            with Image.open(path) as im:
+                return bool(im.info.get("icc_profile"))
+        except Exception:  # noqa: BLE001 - not a picture Pillow reads natively (HEIF, damaged files)
+            return False
+    return [p for p in corpus_files() if profiled(p)]

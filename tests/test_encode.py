@@ -6,7 +6,7 @@ import io
 import pytest
 from PIL import Image, ImageDraw
 
-from imagestudio import api, encode, quality
+from imagestudio import api, encode, icc_profile, quality
 from imagestudio.ops import compress
 from imagestudio.recipe import AUTO_QUALITY, Encode
 from pictures import animation, encoded, opened, photo
@@ -102,7 +102,7 @@ def test_jpeg_encoder_options_apply():
 
 
 def test_reencode_keeps_no_metadata_but_an_rgb_icc_profile():
-    icc = b"\x00" * 16 + b"RGB " + b"\x00" * 108  # only the header matters for the colour-space check
+    icc = icc_profile.canonical_copy("sRGB")
     data = gps_photo((96, 64), orientation=6)
     with Image.open(io.BytesIO(data)) as im:
         with_icc = encoded(im, "JPEG", exif=im.info["exif"], icc_profile=icc, quality=90)
@@ -120,7 +120,8 @@ def test_reencode_keeps_no_metadata_but_an_rgb_icc_profile():
 
 def test_cmyk_profile_is_not_put_on_rgb_pixels():
     cmyk = Image.new("CMYK", (32, 32), (0, 255, 255, 0))
-    data = encoded(cmyk, "JPEG", icc_profile=b"\x00" * 16 + b"CMYK" + b"\x00" * 108)
+    header = b"\x00" * 8 + b"\x02\x10\x00\x00prtrCMYKLab " + b"\x00" * 12 + b"acsp" + b"\x00" * 88
+    data = encoded(cmyk, "JPEG", icc_profile=icc_profile.build(header, {b"wtpt": b"XYZ " + b"\x00" * 16}))
     result = run(data, "c.jpg", encode={"format": "png"})
     assert result["name"] == "c-converted.png"
     assert "icc_profile" not in opened(result["data"]).info

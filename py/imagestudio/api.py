@@ -8,7 +8,7 @@ The web worker, the tests and the command line all call this. A result is either
 import json
 import os
 
-from . import __version__
+from . import __version__, colour
 from .containers import CONTAINERS, heif
 from .errors import BadOptions, EngineError, StillDirty, UnsupportedFormat
 from .policy import CleanPolicy
@@ -71,6 +71,7 @@ def clean(data: bytes, name: str = "", options: dict | None = None) -> dict:
     before = container.inspect(data, name)
     cleaned = container.clean(data, policy, name)
     notes = container.notes(data, name) if hasattr(container, "notes") else []  # before verify: shares the parse
+    notes += colour.lossless_notes(before, policy.keep_icc)
     after = verify_clean(cleaned, policy, name)
     # Honest about what left: an allowed item counts as kept only if the output really still shows it.
     still_there = {(f.key, f.value) for f in after}

@@ -25,9 +25,9 @@ operations = [{"step": "clean", ...}].
 """
 
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
-from . import encode
+from . import colour, encode
 from .decode import decode
 from .errors import BadOptions, EngineError
 from .ops import compress, crop, resize, watermark
@@ -112,6 +112,13 @@ def _reencode(data: bytes, name: str, recipe: Recipe, fmt) -> dict:
         else:
             steps.append({"step": "resize", "detail": "already within the requested size (no upscaling)",
                           "skipped": True})
+    colours = colour.plan(decoded.icc, recipe.policy.keep_icc, out_fmt)  # before a watermark: its colours are sRGB
+    if colours.convert_from:
+        frames, converted = colour.convert_frames(frames, colours.convert_from)
+        if converted:
+            steps.append({"step": "colour", "detail": colours.notes.pop(0)})
+        else:
+            colours.notes[0] = "the colour profile does not match the pixels; they were not converted to sRGB"
     if recipe.watermark.active:
         stamp = watermark.build(frames[0].size, recipe.watermark, logo, name)
         frames = [watermark.apply(f, recipe.watermark, stamp) for f in frames]
@@ -122,7 +129,7 @@ def _reencode(data: bytes, name: str, recipe: Recipe, fmt) -> dict:
     if len(frames) > 1 and out_fmt not in encode.ANIMATED_OUTPUTS:
         frames = frames[:1]
         decoded.notes.append(f"{out_fmt.upper()} cannot hold an animation: only the first frame was kept")
-    icc = decoded.icc if recipe.policy.keep_icc else None
+    icc = colours.profile
     copyright = decoded.copyright if recipe.policy.keep_copyright else None
     if copyright and out_fmt not in encode.EXIF_OUTPUTS:
         decoded.notes.append(f"{out_fmt.upper()} cannot carry the copyright notice: it was not kept")
@@ -134,7 +141,7 @@ def _reencode(data: bytes, name: str, recipe: Recipe, fmt) -> dict:
         outcome.ssim = compress.measure_ssim(outcome.frames[0], settings, outcome.data)
     steps.append({"step": "encode", "detail": _encode_detail(settings, animated)})
     output = outcome.data
-    kept = _verify(output, recipe, name)
+    kept = _verify(output, replace(recipe.policy, keep_icc=True) if colours.kept_unasked else recipe.policy, name)
 
     icc_written = any(f["key"] == "icc_profile" for f in kept)
     findings = inspected["findings"] if inspected else []
@@ -145,7 +152,8 @@ def _reencode(data: bytes, name: str, recipe: Recipe, fmt) -> dict:
     if inspected is None:
         notes.append(f"the list of removed metadata is not available for {fmt.name.upper()} yet; "
                      "the re-encoded file holds none")
-    if decoded.icc and not icc_written and recipe.policy.keep_icc:
+    notes += colours.notes
+    if colours.profile and not icc_written:
         notes.append("the colour profile was dropped: it does not describe the output pixels")
     width, height = outcome.frames[0].size
     suffix = _suffix(recipe, steps, settings, width, height, converted=out_fmt != fmt.name)
@@ -207,7 +215,7 @@ def _suffix(recipe, steps, settings, width, height, converted=False) -> str:
     return "-".join(parts)
 
 
-def _verify(output: bytes, recipe: Recipe, name: str) -> list:
+def _verify(output: bytes, policy, name: str) -> list:
     """The findings the policy lets stay; raises StillDirty (and nothing is returned) on a leak."""
-    kept = _api().verify_clean(output, recipe.policy, name)
+    kept = _api().verify_clean(output, policy, name)
     return [f.to_dict() for f in sort_findings(kept)]

@@ -1,5 +1,6 @@
 """GIF: keep header, colour tables, frames, frame timing and the loop count; drop comments and other extensions."""
 
+from .. import icc_profile
 from ..errors import CorruptImage
 from ..readers import icc, xmp
 from ..report import Finding, shorten
@@ -129,6 +130,15 @@ def _keep(data: bytes, kind: str, label_byte, start: int, policy) -> bool:
     return False
 
 
+def _icc_extension(profile: bytes) -> bytes:
+    """The colour profile extension again, holding the canonical profile (empty when the profile is invalid)."""
+    canonical, _note = icc_profile.kept_form(profile)
+    if canonical is None:
+        return b""
+    blocks = b"".join(bytes([len(canonical[i:i + 255])]) + canonical[i:i + 255] for i in range(0, len(canonical), 255))
+    return bytes([EXTENSION, APPLICATION, 11]) + ICC_APP + blocks + b"\x00"
+
+
 def clean(data: bytes, policy, name: str = "") -> bytes:
     parts, _end = blocks(data, name)
     view = memoryview(data)
@@ -138,6 +148,8 @@ def clean(data: bytes, policy, name: str = "") -> bytes:
             continue
         if kind == "extension" and (lb == GRAPHIC_CONTROL or _app_id(data, s) in ANIMATION_APPS):
             out.append(_playback(data, lb, s, e) or b"")  # only the fields; a malformed one is dropped
+        elif kind == "extension" and lb == APPLICATION and _app_id(data, s) == ICC_APP:
+            out.append(_icc_extension(_joined(data, s + 14, e)))
         else:
             out.append(view[s:e])
     return b"".join(out)

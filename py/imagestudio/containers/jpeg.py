@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 from ..errors import CorruptImage
 from ..readers import exif as exif_reader
+from .. import icc_profile
 from ..readers import icc, iptc, xmp
 from ..report import Finding, damaged, jpeg_preview, shorten
 from . import kept
@@ -287,9 +288,7 @@ def _kept_segment(seg: Segment, policy):
         return b"\xff\xee\x00\x0e" + p[:ADOBE_HEADER]
     if any(m == marker and p.startswith(prefix) for marker, prefix in DECODING_APPS):
         return seg
-    if m == APP2 and p.startswith(ICC_ID) and policy.keep_icc:
-        return seg
-    return None
+    return None  # an ICC profile is written back in its canonical form by _kept_pieces
 
 
 def clean(data: bytes, policy, name: str = "") -> bytes:
@@ -331,6 +330,9 @@ def _kept_pieces(data: bytes, policy, name: str = "") -> list:
         raise CorruptImage(f"{name or 'this file'}: JPEG is truncated: the file ends where its image data should "
                            "begin, so there is no picture to keep")
     out = [k for k in (_kept_segment(s, policy) for s in parsed.segments) if k is not None]
+    if policy.keep_icc:
+        at = next((i for i, k in enumerate(out) if isinstance(k, Segment) and k.marker not in (SOI, APP0, APP1)), 1)
+        out[at:at] = _icc_segments(parsed.segments)
     first_exif = next((s.payload for s in parsed.segments if s.marker == APP1 and s.payload.startswith(EXIF_ID)), b"")
     if policy.keep_copyright:  # the notice may sit in XMP or IPTC only: read the whole report (opt-in, rare)
         body = kept.minimal_exif(_findings(parsed, data), policy)
@@ -342,6 +344,23 @@ def _kept_pieces(data: bytes, policy, name: str = "") -> list:
         at = 2 if len(out) > 1 and _is_app0(out[1]) else 1
         out.insert(at, b"\xff\xe1" + (len(segment) + 2).to_bytes(2, "big") + segment)
     return out
+
+
+ICC_CHUNK = 65519  # the most profile bytes one APP2 segment holds after its 14-byte header
+
+
+def _icc_segments(segments: list) -> list:
+    """The file's colour profile in its canonical form, as APP2 segments (none when absent or invalid)."""
+    chunks = sorted((s.payload for s in segments if s.marker == APP2 and s.payload.startswith(ICC_ID)),
+                    key=lambda c: c[12:13])
+    if not chunks:
+        return []
+    profile, _note = icc_profile.kept_form(b"".join(c[14:] for c in chunks))
+    if profile is None:
+        return []
+    pieces = [profile[i:i + ICC_CHUNK] for i in range(0, len(profile), ICC_CHUNK)]
+    return [b"\xff\xe2" + (len(piece) + 16).to_bytes(2, "big") + ICC_ID + bytes([n + 1, len(pieces)]) + piece
+            for n, piece in enumerate(pieces)]
 
 
 def _is_app0(piece) -> bool:

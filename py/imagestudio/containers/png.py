@@ -2,6 +2,7 @@
 
 import zlib
 
+from .. import icc_profile
 from ..errors import CorruptImage
 from ..readers import exif as exif_reader
 from ..readers import icc, pngtext
@@ -183,6 +184,15 @@ def _chunk(kind: bytes, body: bytes) -> bytes:
     return len(body).to_bytes(4, "big") + kind + body + zlib.crc32(kind + body).to_bytes(4, "big")
 
 
+ICCP_NAME = b"ICC Profile"  # the name Pillow writes; the original one is free text ("Alice MacBook Pro")
+
+
+def _canonical_iccp(body: bytes) -> bytes:
+    """The iCCP chunk again with a fixed name and the canonical profile; empty when the profile is invalid."""
+    profile, _note = icc_profile.kept_form(pngtext.inflate(body.partition(b"\x00")[2][1:]) or b"")
+    return _chunk(COLOUR_PROFILE, ICCP_NAME + b"\x00\x00" + zlib.compress(profile, 9)) if profile else b""
+
+
 def clean(data: bytes, policy, name: str = "") -> bytes:
     label = name or "this file"
     out, findings, view = [SIGNATURE], [], memoryview(data)
@@ -192,7 +202,9 @@ def clean(data: bytes, policy, name: str = "") -> bytes:
         if index in trim:
             if trim[index] or (trim[index] == 0 and kind not in (b"IDAT", b"fdAT")):
                 out.append(_chunk(kind, bytes(body[:trim[index]])))
-        elif kind in RENDERING or (kind == COLOUR_PROFILE and policy.keep_icc):
+        elif kind == COLOUR_PROFILE:
+            out.append(_canonical_iccp(body) if policy.keep_icc else b"")
+        elif kind in RENDERING:
             out.append(view[start:end])
         elif kind[0:1].isupper():
             raise CorruptImage(f"{label}: PNG has an unknown critical chunk {kind.decode('latin-1', 'replace')!r}; "

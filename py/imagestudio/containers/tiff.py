@@ -7,6 +7,7 @@ and needs no Orientation tag (writing one would turn it twice)."""
 import io
 import warnings
 
+from .. import icc_profile as canonical_icc
 from ..decode import MAX_ANIMATION_PIXELS, check_size
 from ..errors import CorruptImage, EngineError, TooLarge
 from ..readers import exif as exif_reader
@@ -53,7 +54,8 @@ def inspect(data: bytes, name: str = "") -> list[Finding]:
 def clean(data: bytes, policy, name: str = "") -> bytes:
     im = reencode.open_image(data, name)
     findings = exif_reader.read(data, "TIFF IFD0", tiff_file=True)
-    icc_profile = im.info.get("icc_profile") if policy.keep_icc else None
+    icc_profile = canonical_icc.kept_form(im.info["icc_profile"])[0] if policy.keep_icc and im.info.get(
+        "icc_profile") else None
     compression = im.info.get("compression")
     frames, pixels = [], 0
     with warnings.catch_warnings():

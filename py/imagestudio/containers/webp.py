@@ -1,5 +1,6 @@
 """WebP (RIFF): keep the image and animation chunks byte for byte, fix the VP8X flags and the RIFF size."""
 
+from .. import icc_profile
 from ..errors import CorruptImage
 from ..readers import exif as exif_reader
 from ..readers import icc, xmp
@@ -86,7 +87,9 @@ def _chunk(fourcc: bytes, body: bytes) -> bytes:
 def clean(data: bytes, policy, name: str = "") -> bytes:
     parts, _riff_end = chunks(data, name)
     view = memoryview(data)
-    keep_icc = policy.keep_icc and any(p[0] == COLOUR_PROFILE for p in parts)
+    profile = next((body for fourcc, _s, _e, body in parts if fourcc == COLOUR_PROFILE), None)
+    canonical_icc = icc_profile.kept_form(bytes(profile))[0] if policy.keep_icc and profile is not None else None
+    keep_icc = canonical_icc is not None
     removed = [f for fourcc, _s, _e, body in parts if fourcc not in IMAGE_CHUNKS for f in _describe(fourcc, body)]
     exif_body = kept.minimal_exif(removed, policy)
     has_vp8x = any(p[0] == b"VP8X" for p in parts)
@@ -101,7 +104,10 @@ def clean(data: bytes, policy, name: str = "") -> bytes:
         elif fourcc == b"ANMF" and _describe(fourcc, body):  # rebuild the frame without its extra chunks
             kept_parts = [body[s:e] for f, s, e in frame_parts(body) if f in FRAME_CHUNKS]
             out.append(_chunk(b"ANMF", bytes(body[:ANMF_HEADER]) + b"".join(kept_parts)))
-        elif fourcc in IMAGE_CHUNKS or (fourcc == COLOUR_PROFILE and keep_icc):
+        elif fourcc == COLOUR_PROFILE and canonical_icc is not None:
+            out.append(_chunk(COLOUR_PROFILE, canonical_icc))
+            canonical_icc = None  # one profile only
+        elif fourcc in IMAGE_CHUNKS:
             out.append(view[start:end])
     if exif_body and has_vp8x:  # a simple (VP8/VP8L-only) WebP cannot carry EXIF
         out.append(_chunk(b"EXIF", exif_body))

@@ -1,5 +1,6 @@
-"""ICC colour profile -> its description, read by hand (the browser build has no LittleCMS)."""
+"""ICC colour profile -> its colour space and what else it reveals, read by hand (the browser has no LittleCMS)."""
 
+from .. import icc_profile
 from ..report import Finding, shorten
 
 MAX_TAGS = 200  # a real profile has a few dozen; more means a corrupt table
@@ -40,9 +41,24 @@ def description(profile: bytes) -> str | None:
 
 
 def read(profile: bytes, where: str = "ICC profile") -> list[Finding]:
-    name = description(profile)
-    facts = [f"{len(profile)} bytes"]
-    if _tag(profile, b"mmod"):  # Apple display profiles record the screen's maker, model (and serial)
-        facts.append("made for one display model")
-    value = f"{shorten(name, 80)} ({', '.join(facts)})" if name else ", ".join(facts)
-    return [Finding("other", "icc_profile", "Colour profile", value, where)]
+    """The colour space (what a clean keeps), then what else the profile holds (what a clean removes).
+
+    The first finding's value is the same for a profile and its canonical form, so a kept profile reads as kept.
+    """
+    try:
+        space = icc_profile.canonical(profile).space
+    except icc_profile.InvalidProfile:
+        space = f"damaged ({len(profile)} bytes)"
+    found = [Finding("other", "icc_profile", "Colour profile", space, where)]
+    private = icc_profile.private_parts(profile)
+    if private:
+        name = description(profile)
+        if name and name != space and not name.startswith("Custom "):
+            private.insert(0, f"named {shorten(name, 80)!r}")
+        kind = "other"
+        if _tag(profile, b"mmod"):  # Apple display profiles record the screen's maker, model (and serial)
+            private.append("made for one display model")
+            kind = "device"
+        found.append(Finding(kind, "icc_details", "Colour profile details (who made it, when, for which device)",
+                             "; ".join(private), where))
+    return found
