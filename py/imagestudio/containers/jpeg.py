@@ -9,7 +9,7 @@ from ..readers import exif as exif_reader
 from .. import icc_profile
 from ..readers import icc, iptc, xmp
 from ..report import Finding, damaged, jpeg_preview, shorten
-from . import kept
+from . import jpeg_tables, kept
 
 SOI, EOI, SOS, APP0, APP1, APP2, APP11, APP13, APP14, COM = 0xD8, 0xD9, 0xDA, 0xE0, 0xE1, 0xE2, 0xEB, 0xED, 0xEE, 0xFE
 STANDALONE = {0x01, *range(0xD0, 0xD8)}  # TEM and RSTn carry no length
@@ -30,6 +30,9 @@ MPF_ID = b"MPF\x00"
 PHOTOSHOP_ID = b"Photoshop 3.0\x00"
 # After a scan, only these can start the next segment; any other 0xFF xx is corrupt entropy data.
 _NEXT_MARKER = re.compile(rb"\xff[\xc0-\xcf\xd8-\xef\xfe]")
+# Inside entropy-coded data 0xFF is followed only by 0x00 (stuffing), RST0-7 or 0xFF (fill): any other pair is a
+# marker, and the scan's data ends there.
+_SCAN_END = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
 
 
 class Segment(NamedTuple):  # a tuple, not a frozen dataclass: a clean makes thousands and those are 3x slower
@@ -44,6 +47,7 @@ class Parsed:
     segments: list
     end: int          # offset just past EOI (or len(data) when the image data is truncated)
     truncated: bool   # the image data stops before an end-of-image marker
+    missing_eoi: bool = False  # the picture ended at a marker that is not EOI; what follows is not the picture
 
 
 def _segment_fits(data: bytes, pos: int) -> bool:
@@ -59,12 +63,48 @@ def _segment_fits(data: bytes, pos: int) -> bool:
     return end < len(data) and data[end] == 0xFF and (end + 1 == len(data) or data[end + 1] != 0x00)
 
 
-def _scan_end(data: bytes, start: int) -> int | None:
-    """Offset of the marker that ends the entropy-coded data starting at `start`, or None if the file ends first."""
+def _resync_end(data: bytes, start: int) -> int | None:
+    """The next marker that plausibly starts a segment (or EOI) at or after `start`, skipping stray ones."""
     found = _NEXT_MARKER.search(data, start)
     while found and not _segment_fits(data, found.start()):
         found = _NEXT_MARKER.search(data, found.start() + 1)
     return found.start() if found else None
+
+
+def _next_segment_fits(data: bytes, pos: int) -> bool:
+    """Does the marker at pos start a segment that may follow a scan (another scan's header included)?"""
+    marker = data[pos + 1]
+    if marker == SOS:
+        return pos + 5 <= len(data) and int.from_bytes(data[pos + 2:pos + 4], "big") == 6 + 2 * data[pos + 4]
+    return bool(_NEXT_MARKER.match(data, pos)) and _segment_fits(data, pos)
+
+
+def _scan_end(data: bytes, start: int, restarts: bool, label: str) -> tuple[int | None, bool]:
+    """(offset of the marker that ends the entropy-coded data starting at `start`, whether the picture ends there
+    without an end-of-image marker); (None, False) when the file ends inside the data (a truncated download).
+
+    The data ends at its first marker. When that is a new SOI, or a stray marker, the picture stopped there and
+    what follows is trailing data: decoders read nothing past it. Two exceptions: with restart intervals a decoder
+    resyncs at the next restart marker (the bytes are damaged picture data), and a later scan header means the
+    picture may go on, so where it ends cannot be told and the file is refused.
+    """
+    found = _SCAN_END.search(data, start)
+    if found is None:
+        return None, False
+    pos = found.start()
+    if data[pos + 1] != SOI and _next_segment_fits(data, pos):
+        return pos, False
+    if data[pos + 1] != SOI and restarts:
+        later = _resync_end(data, pos + 1)
+        return (later, False) if later is not None else (pos, True)
+    scan = data.find(b"\xff\xda", pos + 2)
+    while scan >= 0 and not _next_segment_fits(data, scan):
+        scan = data.find(b"\xff\xda", scan + 2)
+    if scan >= 0 and data.rfind(b"\xff\xd8", pos, scan) < 0:  # another scan, not inside a second picture
+        raise CorruptImage(f"{label}: JPEG picture data is interrupted at byte {pos} by bytes that are not picture "
+                           f"data, and another scan of it follows at byte {scan}; where the picture really ends "
+                           "cannot be told, so it was not cleaned")
+    return pos, True
 
 
 # inspect, clean, notes and verification of one file alternate between the same two byte strings, the input
@@ -100,7 +140,7 @@ def _parse(data: bytes, name: str) -> Parsed:
 
 
 def _segments_after_soi(data: bytes, label: str, out: list) -> Parsed:
-    pos, size = 2, len(data)
+    pos, size, restarts = 2, len(data), False
     while True:
         while pos + 1 < size and data[pos] == 0xFF and data[pos + 1] == 0xFF:
             pos += 1  # fill bytes before a marker
@@ -126,11 +166,15 @@ def _segments_after_soi(data: bytes, label: str, out: list) -> Parsed:
             raise CorruptImage(f"{label}: JPEG segment 0xFF{marker:02X} at byte {pos} claims {length} bytes, "
                                "past the end of the file")
         payload = data[pos + 4:end]
+        restarts = restarts or (marker == 0xDD and payload[:2] != b"\x00\x00")  # DRI: restart markers in use
         if marker == SOS:
-            scan_end = _scan_end(data, end)
+            scan_end, ended = _scan_end(data, end, restarts, label)
             if scan_end is None:  # truncated download: keep the partial image data as it is
                 out.append(Segment(marker, pos, size, payload))
                 return Parsed(out, size, True)
+            if ended:  # no end-of-image marker: the picture stops here, the rest is trailing data
+                out.append(Segment(marker, pos, scan_end, payload))
+                return Parsed(out, scan_end, False, missing_eoi=True)
             end = scan_end
         out.append(Segment(marker, pos, end, payload))
         pos = end
@@ -260,6 +304,7 @@ def _findings(parsed: Parsed, data: bytes) -> list[Finding]:
     if c2pa:
         found.append(Finding("other", "c2pa", "C2PA / JUMBF provenance (edit history, may name people and tools)",
                              f"{c2pa} bytes", "JUMBF (APP11)"))
+    found += jpeg_tables.rewrites(parsed.segments).findings
     if parsed.end < len(data):
         found += _trailing(data[parsed.end:])
     return found
@@ -267,8 +312,12 @@ def _findings(parsed: Parsed, data: bytes) -> list[Finding]:
 
 def notes(data: bytes, name: str = "") -> list[str]:
     """Facts about the file that are not metadata but the user should know."""
-    if parse(data, name).truncated:
+    parsed = parse(data, name)
+    if parsed.truncated:
         return ["the image data is incomplete (file truncated); it was cleaned as it is"]
+    if parsed.missing_eoi:
+        return [f"the JPEG had no end-of-image marker: its picture data ends at byte {parsed.end}, where the clean "
+                "adds one; what followed was removed"]
     return []
 
 
@@ -329,7 +378,11 @@ def _kept_pieces(data: bytes, policy, name: str = "") -> list:
     if parsed.truncated and last.end - last.start - len(last.payload) - 4 < 2:
         raise CorruptImage(f"{name or 'this file'}: JPEG is truncated: the file ends where its image data should "
                            "begin, so there is no picture to keep")
-    out = [k for k in (_kept_segment(s, policy) for s in parsed.segments) if k is not None]
+    tables = jpeg_tables.rewrites(parsed.segments).payloads
+    out = [k for k in (_kept_segment(s, policy) if i not in tables else _rewritten(s.marker, tables[i])
+                       for i, s in enumerate(parsed.segments)) if k is not None]
+    if parsed.missing_eoi:
+        out.append(b"\xff\xd9")
     if policy.keep_icc:
         at = next((i for i, k in enumerate(out) if isinstance(k, Segment) and k.marker not in (SOI, APP0, APP1)), 1)
         out[at:at] = _icc_segments(parsed.segments)
@@ -361,6 +414,11 @@ def _icc_segments(segments: list) -> list:
     pieces = [profile[i:i + ICC_CHUNK] for i in range(0, len(profile), ICC_CHUNK)]
     return [b"\xff\xe2" + (len(piece) + 16).to_bytes(2, "big") + ICC_ID + bytes([n + 1, len(pieces)]) + piece
             for n, piece in enumerate(pieces)]
+
+
+def _rewritten(marker: int, payload: bytes | None) -> bytes | None:
+    """A table or header segment holding only what the picture uses (None: nothing is used, drop it)."""
+    return None if payload is None else bytes([0xFF, marker]) + (len(payload) + 2).to_bytes(2, "big") + payload
 
 
 def _is_app0(piece) -> bool:
