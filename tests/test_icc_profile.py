@@ -122,7 +122,8 @@ def test_the_corpus_has_profiled_photos_of_several_kinds():
 def _png_with_iccp(name: bytes, profile: bytes) -> bytes:
     data = encoded(gradient(), "PNG")
     chunk_body = name + b"\0\0" + zlib.compress(profile)
-    chunk = len(chunk_body).to_bytes(4, "big") + b"iCCP" + chunk_body + zlib.crc32(b"iCCP" + chunk_body).to_bytes(4, "big")
+    crc = zlib.crc32(b"iCCP" + chunk_body).to_bytes(4, "big")
+    chunk = len(chunk_body).to_bytes(4, "big") + b"iCCP" + chunk_body + crc
     return data[:33] + chunk + data[33:]
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .errors import CorruptImage, TooLarge, UnsupportedFormat
+from .errors import CorruptImage, TooLarge, UnsupportedFormat, plain
 from .sniff import sniff
 
 MAX_PIXELS = 100_000_000            # one picture (about 300 MB as RGB)
@@ -162,7 +162,7 @@ def _open(data: bytes, name: str) -> Image.Image:
     except Image.DecompressionBombError as err:
         raise TooLarge(f"{_label(name)}: {err}; nothing was produced") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as err:
-        raise CorruptImage(f"{_label(name)}: the picture cannot be read ({err})") from None
+        raise CorruptImage(f"{_label(name)}: the picture cannot be read ({plain(err)})") from None
 
 
 def decode(data: bytes, name: str = "", target_ratio=None, want_ycbcr: bool = False,
@@ -181,7 +181,7 @@ def decode(data: bytes, name: str = "", target_ratio=None, want_ycbcr: bool = Fa
     try:
         frames_total = getattr(image, "n_frames", 1)  # Pillow reads every frame header to count them
     except Exception as err:  # noqa: BLE001 - e.g. TypeError for a TIFF IFD without ImageWidth
-        raise CorruptImage(f"{_label(name)}: a frame of the picture cannot be read ({err})") from None
+        raise CorruptImage(f"{_label(name)}: a frame of the picture cannot be read ({plain(err)})") from None
     check_size(image.width, image.height, frames_total, name)
     orientation = orientation_of(image)
     source_size = upright_size(image.size, orientation)
@@ -209,7 +209,7 @@ def decode(data: bytes, name: str = "", target_ratio=None, want_ycbcr: bool = Fa
     except Image.DecompressionBombError as err:  # a later GIF frame can grow the canvas past Pillow's own limit
         raise TooLarge(f"{_label(name)}: {err}; nothing was produced") from None
     except (OSError, SyntaxError, ValueError) as err:
-        raise CorruptImage(f"{_label(name)}: the picture data is damaged ({err})") from None
+        raise CorruptImage(f"{_label(name)}: the picture data is damaged ({plain(err)})") from None
     for frame in result.frames:
         frame.info.clear()  # nothing read from the file may ride along into the output
     return result

@@ -1,5 +1,27 @@
 """Typed engine errors: a stable machine code plus a one-line human message."""
 
+import re
+
+# Pillow's messages, said in plain words about the file (never "<_io.BytesIO object at 0x7f...>").
+_PLAIN = (
+    (re.compile(r"cannot identify image file"), "the file is damaged, or is not the kind of picture its first bytes "
+                                                "claim"),
+    (re.compile(r"could not create decoder object"), "the picture data is damaged"),
+    (re.compile(r"image file is truncated|Truncated File Read|premature end", re.I), "the file is cut short"),
+    (re.compile(r"broken data stream|decoder error|corrupt", re.I), "the picture data is damaged"),
+    (re.compile(r"unrecognized data stream contents"), "the picture data is damaged"),
+)
+_OBJECT_REPR = re.compile(r"\s*'?<[^<>]* object at 0x[0-9a-fA-F]+>'?")
+
+
+def plain(err: BaseException) -> str:
+    """A library's error as words a person can read: known messages translated, object reprs dropped."""
+    text = str(err)
+    for pattern, words in _PLAIN:
+        if pattern.search(text):
+            return words
+    return _OBJECT_REPR.sub("", text).strip() or type(err).__name__
+
 
 class EngineError(Exception):
     """Base class: every failure the engine reports on purpose is one of these."""

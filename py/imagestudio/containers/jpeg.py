@@ -147,7 +147,8 @@ def _segments_after_soi(data: bytes, label: str, out: list) -> Parsed:
         if pos + 2 > size:
             raise CorruptImage(f"{label}: JPEG is truncated before its image data")
         if data[pos] != 0xFF:
-            raise CorruptImage(f"{label}: JPEG is corrupt (expected a marker at byte {pos}, found 0x{data[pos]:02X})")
+            raise CorruptImage(f"{label}: JPEG is damaged: a new segment should start at byte {pos}, but the bytes "
+                               "there are not a JPEG marker")
         marker = data[pos + 1]
         if marker == 0x00:
             raise CorruptImage(f"{label}: JPEG is corrupt (a stuffed 0xFF00 where a marker belongs, at byte {pos})")
@@ -163,8 +164,9 @@ def _segments_after_soi(data: bytes, label: str, out: list) -> Parsed:
         length = int.from_bytes(data[pos + 2:pos + 4], "big")
         end = pos + 2 + length
         if length < 2 or end > size:
-            raise CorruptImage(f"{label}: JPEG segment 0xFF{marker:02X} at byte {pos} claims {length} bytes, "
-                               "past the end of the file")
+            raise CorruptImage(f"{label}: JPEG is damaged: {_segment_words(marker)} at byte {pos} says it is "
+                               f"{length} bytes long, but the file ends {size - pos} bytes after it starts "
+                               "(the file is probably cut short)")
         payload = data[pos + 4:end]
         restarts = restarts or (marker == 0xDD and payload[:2] != b"\x00\x00")  # DRI: restart markers in use
         if marker == SOS:
@@ -178,6 +180,17 @@ def _segments_after_soi(data: bytes, label: str, out: list) -> Parsed:
             end = scan_end
         out.append(Segment(marker, pos, end, payload))
         pos = end
+
+
+def _segment_words(marker: int) -> str:
+    """A marker named for a person reading an error."""
+    if marker == SOI:
+        return "a second start-of-image marker"
+    if 0xE0 <= marker <= 0xEF:
+        return f"the APP{marker - 0xE0} segment (metadata)"
+    words = {0xDB: "quantisation table", 0xC4: "Huffman table", SOS: "scan header", COM: "comment",
+             0xDD: "restart interval"}.get(marker, "frame header" if 0xC0 <= marker <= 0xCF else None)
+    return f"the {words} segment" if words else f"the segment with marker 0xFF{marker:02X}"
 
 
 def segments(data: bytes, name: str = "") -> tuple[list[Segment], int]:

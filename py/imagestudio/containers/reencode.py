@@ -7,7 +7,7 @@ import warnings
 from PIL import Image
 
 from ..decode import check_size
-from ..errors import CorruptImage, EngineError, TooLarge
+from ..errors import CorruptImage, EngineError, TooLarge, plain
 
 
 def open_image(data: bytes, name: str, load: bool = True):
@@ -23,13 +23,13 @@ def open_image(data: bytes, name: str, load: bool = True):
     except Image.DecompressionBombError as err:
         raise TooLarge(f"{label}: {err}; nothing was produced") from None
     except Exception as err:  # noqa: BLE001 - Pillow's many errors become one typed one
-        raise CorruptImage(f"{label}: the picture cannot be read ({err})") from None
+        raise CorruptImage(f"{label}: the picture cannot be read ({plain(err)})") from None
     if not load:
         return im
     try:
         frames = getattr(im, "n_frames", 1)  # Pillow reads every page header to count them
     except Exception as err:  # noqa: BLE001 - e.g. TypeError for a TIFF IFD without ImageWidth
-        raise CorruptImage(f"{label}: a page of the picture cannot be read ({err})") from None
+        raise CorruptImage(f"{label}: a page of the picture cannot be read ({plain(err)})") from None
     check_size(im.width, im.height, frames, name)
     try:
         with warnings.catch_warnings():
@@ -39,8 +39,9 @@ def open_image(data: bytes, name: str, load: bool = True):
         # The header was fine, the pixels were not: a damaged file, or a compression this build lacks
         # (the browser's Pillow cannot decode JPEG inside TIFF, for one).
         compression = im.info.get("compression")
-        raise CorruptImage(f"{label}: the picture cannot be decoded" + (f" (compression {compression!r}" if compression
-                           else " (") + f", decoder said {err}); it was not re-encoded, nothing was produced") from None
+        how = f"compression {compression!r}, " if compression else ""
+        raise CorruptImage(f"{label}: the picture cannot be decoded ({how}{plain(err)}); it was not re-encoded, "
+                           "nothing was produced") from None
     return im
 
 

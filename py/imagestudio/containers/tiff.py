@@ -9,7 +9,7 @@ import warnings
 
 from .. import icc_profile as canonical_icc
 from ..decode import MAX_ANIMATION_PIXELS, check_size
-from ..errors import CorruptImage, EngineError, TooLarge
+from ..errors import CorruptImage, EngineError, TooLarge, plain
 from ..readers import exif as exif_reader
 from ..report import Finding
 from . import kept, reencode
@@ -30,7 +30,7 @@ def _pages(im, name: str = "") -> list[tuple[int, dict]]:
                 im.seek(i)
                 pages.append((i, dict(im.tag_v2)))
         except Exception as err:  # noqa: BLE001 - e.g. a later page without ImageWidth: TypeError in Pillow
-            raise CorruptImage(f"{name or 'this file'}: a TIFF page (IFD) cannot be read ({err})") from None
+            raise CorruptImage(f"{name or 'this file'}: a TIFF page (IFD) cannot be read ({plain(err)})") from None
     return pages
 
 
@@ -75,7 +75,8 @@ def clean(data: bytes, policy, name: str = "") -> bytes:
             except EngineError:
                 raise
             except Exception as err:  # noqa: BLE001 - a later page that does not decode
-                raise CorruptImage(f"{name or 'this file'}: TIFF page {i + 1} cannot be decoded ({err})") from None
+                raise CorruptImage(f"{name or 'this file'}: TIFF page {i + 1} cannot be decoded "
+                                   f"({plain(err)})") from None
             frames.append(reencode.bare_copy(im))
     options = {"compression": compression if compression in LOSSLESS_COMPRESSIONS else "tiff_lzw"}
     notice = next((f.value for f in findings if f.key == "copyright"), None) if policy.keep_copyright else None
