@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from . import api, cli_process
-from .cli_files import read_inputs, write_new
+from .cli_files import add_receipt_flags, read_inputs, write_new, write_receipt
 
 
 def _policy(args) -> dict:
@@ -61,7 +61,7 @@ def cmd_clean(args) -> int:
     outdir = Path(args.output)
     outdir.mkdir(parents=True, exist_ok=True)
     taken = {Path(p).resolve() for p in args.files}
-    failed = 0
+    failed, receipts = 0, []
     for path, data in read_inputs(args.files):
         if data is None:
             failed += 1
@@ -72,11 +72,14 @@ def cmd_clean(args) -> int:
             failed += 1
             continue
         target = write_new(outdir, result["name"], result["data"], taken)
+        receipts.append(result["report"])
         removed = len(result["report"]["removed"])
         how = "lossless" if result["report"].get("lossless", True) else "re-encoded, same pixels"
         print(f"ok     {path} -> {target} ({removed} item(s) removed, {how}, "
               f"{len(data)} -> {len(result['data'])} bytes)")
+    write_receipt(args, receipts)
     return 1 if failed else 0
+
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -92,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keep-orientation", action=argparse.BooleanOptionalAction, default=True)
     p.add_argument("--keep-icc", action=argparse.BooleanOptionalAction, default=True)
     p.add_argument("--keep-copyright", action="store_true", default=False)
+    add_receipt_flags(p)
     p.set_defaults(run=cmd_clean)
     cli_process.add_parser(sub)
     return parser

@@ -8,7 +8,7 @@ The web worker, the tests and the command line all call this. A result is either
 import json
 import os
 
-from . import __version__, colour
+from . import __version__, colour, receipt
 from .containers import CONTAINERS, heif
 from .errors import BadOptions, EngineError, StillDirty, UnsupportedFormat
 from .policy import CleanPolicy
@@ -93,7 +93,11 @@ OPERATIONS = {
     "process": process,      # recipe: crop, resize, watermark, re-encode (process.py)
     "zip": zip_op,           # many results -> one ZIP (batch.py)
     "presets": presets_op,   # recipe defaults, presets and choices for the page (recipe.py)
+    "receipt": receipt.receipt_op,  # the privacy receipt of a batch, JSON or a readable page (receipt.py)
 }
+
+
+RECEIPTS = {"clean", "process"}  # operations whose results carry a privacy receipt (receipt.py)
 
 
 def handle(op: str, data: bytes, options: dict | None = None, name: str = "") -> dict:
@@ -101,7 +105,12 @@ def handle(op: str, data: bytes, options: dict | None = None, name: str = "") ->
     try:
         if op not in OPERATIONS:
             raise BadOptions(f"unknown operation {op!r}")
-        return OPERATIONS[op](bytes(data), name, options or {})
+        raw = bytes(data)
+        result = OPERATIONS[op](raw, name, options or {})
+        if op in RECEIPTS and result.get("ok") and result.get("data") is not None:
+            policy = CleanPolicy.from_dict((options or {}).get("policy")).to_dict()
+            result["report"]["receipt"] = receipt.for_file(raw, name, result, policy)
+        return result
     except EngineError as err:
         return {"ok": False, "error": err.to_dict()}
     except MemoryError:

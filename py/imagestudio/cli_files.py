@@ -1,8 +1,9 @@
 """File plumbing shared by the command-line commands: read inputs, write outputs without overwriting."""
 
+import json
 from pathlib import Path
 
-from . import batch
+from . import batch, receipt
 
 
 def read_inputs(paths):
@@ -25,3 +26,19 @@ def write_new(outdir: Path, name: str, data: bytes, taken: set) -> Path:
     target.write_bytes(data)
     taken.add(target.resolve())
     return target
+
+
+def write_receipt(args, reports: list) -> None:
+    """--receipt FILE: the batch's privacy receipt, as a readable page when FILE ends in .html, else JSON."""
+    if not args.receipt:
+        return
+    summary = receipt.for_batch(reports, with_time=args.receipt_time)
+    as_page = args.receipt.lower().endswith((".html", ".htm"))
+    text = receipt.page(summary) if as_page else json.dumps(summary, indent=2)
+    Path(args.receipt).write_text(text, encoding="utf-8")
+    print(f"receipt {args.receipt} ({len(reports)} file(s))")
+
+
+def add_receipt_flags(p) -> None:
+    p.add_argument("--receipt", metavar="FILE", help="write a privacy receipt (JSON, or a page if FILE ends in .html)")
+    p.add_argument("--receipt-time", action="store_true", help="record in the receipt when it was made")

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from . import api, batch
-from .cli_files import read_inputs, write_new
+from .cli_files import add_receipt_flags, read_inputs, write_new, write_receipt
 from .errors import BadOptions
 from .recipe import AUTO_QUALITY, FITS, FORMATS, POSITIONS, PRESETS, SUBSAMPLING, Recipe
 
@@ -72,6 +72,7 @@ def add_parser(sub) -> None:
     p.add_argument("--keep-orientation", action=argparse.BooleanOptionalAction, default=None)
     p.add_argument("--keep-icc", action=argparse.BooleanOptionalAction, default=None)
     p.add_argument("--keep-copyright", action=argparse.BooleanOptionalAction, default=None)
+    add_receipt_flags(p)
     p.set_defaults(run=cmd_process)
 
 
@@ -123,7 +124,7 @@ def cmd_process(args) -> int:
     outdir = Path(args.output)
     outdir.mkdir(parents=True, exist_ok=True)
     taken = {Path(p).resolve() for p in args.files}
-    failed, written, reports = 0, [], {}
+    failed, written, reports, receipts = 0, [], {}, []
     for path, data in read_inputs(args.files):
         if data is None:
             failed += 1
@@ -136,6 +137,7 @@ def cmd_process(args) -> int:
             continue
         target = write_new(outdir, result["name"], result["data"], taken)
         written.append((target.name, result["data"]))
+        receipts.append(result["report"])
         report = result["report"]
         reports[path] = {k: v for k, v in result.items() if k != "data"}
         if not args.json:
@@ -152,4 +154,5 @@ def cmd_process(args) -> int:
         print(f"zip    {target} ({len(written)} file(s))")
     if args.json:
         print(json.dumps(reports, indent=2))
+    write_receipt(args, receipts)
     return 1 if failed else 0
