@@ -1,6 +1,8 @@
-// One class owns the worker boundary: request ids -> promises, a queue that waits for the engine,
-// a pool of engine workers (one per core, grown only when jobs wait), and cancel = terminate and
-// respawn (a running wasm job cannot be interrupted).
+// One class owns the worker boundary and the page's one job queue: request ids -> promises, a queue that
+// waits for the engine, a pool of engine workers (one per core, grown only when jobs wait). Each job may
+// carry an AbortSignal: a queued job then just leaves the queue, a running one ends its own worker (a running
+// wasm call cannot be interrupted) while the other workers keep their warm engine. `onStart` tells the caller
+// when a worker really takes the job; the promise resolving is its end.
 
 const MAX_WORKERS = 4;  // each worker holds its own Python heap; more than 4 costs memory for little gain
 
@@ -74,7 +76,7 @@ export class EngineBridge extends EventTarget {
       clearTimeout(slot.timer);
       slot.job = null;
       this.pump();  // the worker starts its next job while this one's report is read
-      job.resolve(engineResult(msg, job.name));
+      this.finish(job, engineResult(msg, job.name));
     }
   }
 
@@ -89,12 +91,30 @@ export class EngineBridge extends EventTarget {
     else if (this.queue.length && this.ready && !booting && this.workers.length < this.size) this.spawn();
   }
 
-  send(slot, job) {
+  // A File or Blob is read only now, so a long queue holds no file's bytes.
+  async send(slot, job) {
     slot.job = job;
-    const { id, type, op, name, data, options } = job;
-    const transfer = data instanceof ArrayBuffer ? [data] : [];
+    job.onStart?.();
+    let { data } = job;
     job.data = null;  // transferred: the worker owns it now
+    if (data instanceof Blob) {
+      try {
+        data = await data.arrayBuffer();
+      } catch (err) {
+        data = null;
+        if (slot.job === job) {
+          slot.job = null;
+          this.finish(job, { id: job.id, ok: false, error: { code: "unreadable", message: `${job.name}: the file could not be read (${err.message})` } });
+          this.pump();
+        }
+        return;
+      }
+      if (slot.job !== job) return;  // aborted while the file was read
+    }
+    const { id, type, op, name, options } = job;
+    const transfer = data instanceof ArrayBuffer ? [data] : [];
     const budget = jobBudgetMs(data);
+    job.posted = true;
     clearTimeout(slot.timer);
     slot.timer = setTimeout(() => {
       if (slot.job === job) {
@@ -116,7 +136,7 @@ export class EngineBridge extends EventTarget {
     if (!this.workers.includes(slot)) return;
     const job = slot.job;
     this.retire(slot);
-    if (job) job.resolve({ id: job.id, ok: false, error: { code, message: `${job.name}: ${reason}` } });
+    if (job) this.finish(job, { id: job.id, ok: false, error: { code, message: `${job.name}: ${reason}` } });
     if (!slot.ready) {
       this.bootFailed(`The engine could not start: ${reason}`);  // no respawn loop on a broken start
     } else if (!this.workers.length) {
@@ -139,19 +159,46 @@ export class EngineBridge extends EventTarget {
   failAll(code, message) {
     const jobs = this.queue;
     this.queue = [];
-    for (const job of jobs) job.resolve({ id: job.id, ok: false, error: { code, message: `${job.name}: ${message}` } });
+    for (const job of jobs) this.finish(job, { id: job.id, ok: false, error: { code, message: `${job.name}: ${message}` } });
   }
 
-  enqueue(job) {
+  finish(job, result) {
+    job.signal?.removeEventListener("abort", job.onAbort);
+    job.resolve(result);
+  }
+
+  // Resolves with {ok, data, mime, name, report} or {ok: false, error}; never rejects.
+  // data: an ArrayBuffer (transferred), a File/Blob (read when a worker takes the job) or null.
+  // signal: aborting it ends this job only (code "cancelled"); onStart(): called when a worker takes it.
+  call(op, name, data, options = {}, { signal, onStart } = {}) {
     return new Promise((resolve) => {
-      this.queue.push({ ...job, id: this.nextId++, resolve });
+      const job = { op, name, data, options, id: this.nextId++, resolve, signal, onStart };
+      if (signal?.aborted) return resolve(cancelled(job));
+      job.onAbort = () => this.abort(job);
+      signal?.addEventListener("abort", job.onAbort, { once: true });
+      this.queue.push(job);
       this.pump();
     });
   }
 
-  // Resolves with {ok, data, mime, name, report} or {ok: false, error}; never rejects.
-  call(op, name, data, options = {}) {
-    return this.enqueue({ op, name, data, options });
+  // A queued job leaves the queue; a running one ends its worker, which is replaced only when work waits
+  // (or when it was the last one, so the engine stays ready). Idle workers are not touched.
+  abort(job) {
+    if (this.queue.includes(job)) {
+      this.queue = this.queue.filter((j) => j !== job);
+    } else {
+      const slot = this.workers.find((s) => s.job === job);
+      if (!slot) return;
+      slot.job = null;
+      if (job.posted) this.retire(slot);  // not yet posted (its file was being read): the worker stays
+      if (!this.workers.length) {
+        this.ready = false;
+        this.spawn();
+      } else {
+        this.pump();
+      }
+    }
+    this.finish(job, cancelled(job));
   }
 
   // {heapBytes, usedBytes} of each ready worker's wasm heap (for measurements).
@@ -170,21 +217,12 @@ export class EngineBridge extends EventTarget {
     })));
   }
 
-  // Busy workers are stopped and replaced; idle ones keep their warm engine.
+  // Every job leaves: queued ones at once, running ones with their workers; idle workers stay warm.
   cancelAll() {
-    const running = this.workers.filter((s) => s.job);
-    const jobs = [...this.queue, ...running.map((s) => s.job)];
-    this.queue = [];
-    for (const slot of running) {
-      slot.job = null;
-      this.retire(slot);
-    }
-    if (!this.workers.length) {
-      this.ready = false;
-      this.spawn();
-    }
-    for (const job of jobs) {
-      job.resolve({ id: job.id, ok: false, error: { code: "cancelled", message: `${job.name}: cancelled` } });
-    }
+    for (const job of [...this.queue, ...this.workers.map((s) => s.job).filter(Boolean)]) this.abort(job);
   }
+}
+
+function cancelled(job) {
+  return { id: job.id, ok: false, error: { code: "cancelled", message: `${job.name}: cancelled` } };
 }

@@ -1,45 +1,65 @@
-// One card per file: thumbnail, name, size, dimensions, a privacy badge that opens the report,
-// the GPS position with a copy button, progress, the result or the error.
+// One card per file, drawn from its FileItem (file-state.js): thumbnail, path, size, a badge that says what
+// the file reveals (or, once cleaned, what was removed), one status line, the download, and the report folded
+// into one line that opens into the full list.
 import { el, button, uid } from "./dom.js";
 import { formatBytes, blobUrl } from "./files.js";
+import { reportLine, findingRows, placeText, localDate } from "./report-view.js";
 
-// Findings that stay harmlessly in a cleaned file do not make the badge alarming.
-const BENIGN = new Set(["icc_profile", "orientation"]);
 const KIND_WORDS = { location: "location", device: "camera", time: "time taken", people: "names",
   hidden: "hidden pictures", text: "text" };
 
-export function privacyBadge(findings) {
-  const risky = findings.filter((f) => !BENIGN.has(f.key));
+// kept: {finding key: policy option} from the catalogue; policy: the recipe's policy. A finding the recipe keeps
+// (orientation, colour profile...) does not make the badge alarming.
+export function privacyBadge(findings, kept = {}, policy = {}) {
+  const risky = findings.filter((f) => !(kept[f.key] && policy[kept[f.key]]));
   if (risky.some((f) => f.kind === "location")) return { tone: "danger", text: "Reveals location" };
-  const words = [...new Set(risky.map((f) => KIND_WORDS[f.kind]).filter(Boolean))];
+  const words = kindWords(risky);
   if (words.length) return { tone: "warn", text: `Reveals ${words.slice(0, 2).join(", ")}${words.length > 2 ? "…" : ""}` };
   if (risky.length) return { tone: "warn", text: "Has metadata" };
-  return { tone: "ok", text: "Clean" };
+  return { tone: "ok", text: "Nothing to remove" };
+}
+
+function kindWords(findings) {
+  return [...new Set(findings.map((f) => KIND_WORDS[f.kind]).filter(Boolean))];
+}
+
+// After a result: what the download no longer holds, in a calm colour.
+export function resultBadge(removed) {
+  const words = kindWords(removed);
+  if (!removed.length) return { tone: "ok", text: "Nothing to remove" };
+  if (!words.length) return { tone: "calm", text: `Removed ${removed.length} item${removed.length === 1 ? "" : "s"}` };
+  return { tone: "calm", text: `Removed ${words.slice(0, 2).join(", ")}${words.length > 2 ? "…" : ""}` };
 }
 
 export class FileCard {
-  constructor(file, { onRemove, onCrop, onCompare, onSelect, onRetry }) {
-    this.file = file;
+  constructor(item, { onRemove, onCrop, onCompare, onSelect, onRetry, onShare, facts }) {
+    this.item = item;
+    this.facts = facts;  // () => {kept, policy}: from the catalogue and the current recipe
+    const { file, path } = item;
     this.root = el("li", "file");
-    this.root.dataset.state = "queued";
 
     // The thumbnail is a button: it makes this the photo the watermark preview is drawn on (keyboard too).
-    const thumbBox = button("", "thumb", { "aria-label": `Preview the watermark on ${file.name}` });
-    thumbBox.addEventListener("click", () => onSelect(this));
+    const thumbBox = button("", "thumb", { "aria-label": `Thumbnail of ${path}: show the watermark preview on it` });
+    thumbBox.addEventListener("click", () => onSelect());
     this.thumbUrl = URL.createObjectURL(file);
     this.thumb = el("img");
     this.thumb.alt = "";
     this.thumb.decoding = "async";
+    this.thumb.loading = "lazy";
     this.thumb.src = this.thumbUrl;
     this.thumb.addEventListener("load", () => {
       if (!this.dims.textContent) this.setDimensions(this.thumb.naturalWidth, this.thumb.naturalHeight);
+      this.cropButton.hidden = !this.canCrop();
     });
     this.thumb.addEventListener("error", () => thumbBox.classList.add("no-preview"));
     thumbBox.append(this.thumb, el("span", "thumb-fallback", "No preview"));
 
     const body = el("div", "file-body");
     const head = el("div", "file-head");
-    this.name = el("span", "file-name", file.name);
+    this.name = el("span", "file-name");
+    const folder = path.includes("/") ? path.slice(0, path.lastIndexOf("/") + 1) : "";
+    if (folder) this.name.append(el("span", "file-folder", folder));
+    this.name.append(file.name);
     this.size = el("span", "file-size", formatBytes(file.size));
     this.dims = el("span", "file-dims");
     this.badge = button("Checking…", "badge pending", { "aria-expanded": "false" });
@@ -54,42 +74,84 @@ export class FileCard {
 
     this.statusRow = el("div", "file-status-row");
     this.progress = el("progress", "file-progress");
-    this.progress.setAttribute("aria-label", `Progress for ${file.name}`);
+    this.progress.setAttribute("aria-label", `Progress for ${path}`);
     this.status = el("span", "file-status", "Waiting for the engine…");
-    this.statusRow.append(this.progress, this.status);
+    this.summary = el("span", "file-summary");
+    this.statusRow.append(this.progress, this.status, this.summary);
+    this.reportLine = el("p", "report-line");
+    this.reportLine.hidden = true;
 
     this.result = el("div", "file-result");
     this.actions = el("div", "file-actions");
-    this.cropButton = button("Crop / rotate", "button quiet", { "aria-label": `Crop or rotate ${file.name}` });
-    this.cropButton.addEventListener("click", () => onCrop(this));
-    this.removeButton = button("Remove", "button quiet", { "aria-label": `Remove ${file.name}` });
-    this.removeButton.addEventListener("click", () => onRemove(this));
-    this.compareButton = button("Compare", "button secondary", { "aria-label": `Compare before and after for ${file.name}` });
+    this.cropButton = button("Crop / rotate", "button quiet", { "aria-label": `Crop or rotate ${path}` });
+    this.cropButton.hidden = true;
+    this.cropButton.addEventListener("click", () => onCrop());
+    this.removeButton = button("Remove", "button quiet", { "aria-label": `Remove ${path}` });
+    this.removeButton.addEventListener("click", () => onRemove());
+    this.compareButton = button("Compare", "button secondary", { "aria-label": `Compare before and after for ${path}` });
     this.compareButton.hidden = true;
-    this.compareButton.addEventListener("click", () => onCompare(this));
-    this.retryButton = button("Try again", "button secondary", { "aria-label": `Try ${file.name} again` });
+    this.compareButton.addEventListener("click", () => onCompare());
+    this.shareButton = button("Share…", "button secondary", { "aria-label": `Share the result of ${path}` });
+    this.shareButton.hidden = true;
+    this.shareButton.addEventListener("click", () => onShare());
+    this.retryButton = button("Try again", "button secondary", { "aria-label": `Try ${path} again` });
     this.retryButton.hidden = true;
-    this.retryButton.addEventListener("click", () => onRetry(this));
-    this.actions.append(this.compareButton, this.cropButton, this.retryButton, this.removeButton);
+    this.retryButton.addEventListener("click", () => onRetry());
+    this.downloadSlot = el("span", "download-slot");
+    this.actions.append(this.downloadSlot, this.compareButton, this.shareButton, this.cropButton, this.retryButton,
+      this.removeButton);
 
-    body.append(head, this.statusRow);
+    body.append(head, this.statusRow, this.reportLine);
     // Result, actions and report are the card's own rows, so a phone can give them the full width.
     this.root.append(thumbBox, body, this.result, this.actions, this.details);
     // Clicking a card (not one of its controls) makes it the photo the watermark preview uses.
     this.root.addEventListener("click", (event) => {
-      if (!event.target.closest("button, a, input, summary")) onSelect(this);
+      if (!event.target.closest("button, a, input, summary")) onSelect();
     });
+    item.addEventListener("change", () => this.render());
+    this.render();
+  }
+
+  canCrop() {
+    return Boolean(this.thumb.naturalWidth) && this.item.state !== "error";
   }
 
   setDimensions(width, height) {
     if (width && height) this.dims.textContent = `${width} × ${height}`;
   }
 
-  setState(state, text) {
-    this.root.dataset.state = state;
-    if (text !== undefined) this.status.textContent = text;
-    if (state === "working") this.progress.removeAttribute("value");  // indeterminate while Python works
-    else this.progress.value = state === "done" ? 1 : 0;
+  // Draws what changed in the item since the last render.
+  render() {
+    const item = this.item;
+    this.root.dataset.state = item.state;
+    this.status.textContent = item.status;
+    if (item.state === "working") this.progress.removeAttribute("value");  // indeterminate while Python works
+    else this.progress.value = item.state === "done" ? 1 : 0;
+    this.root.classList.toggle("stale", item.stale);
+    this.root.classList.toggle("cropped", Boolean(item.box));
+    if (item.report !== this.shownReport) this.showReport(item.report);
+    if (item.output !== this.shownOutput) this.showResult(item.output);
+    if (item.error !== this.shownError) this.showError(item.error);
+    this.retryButton.hidden = !(item.state === "cancelled" || (item.state === "error" && item.error?.retryable));
+    this.updateBadge();
+  }
+
+  updateBadge() {
+    const { report, output } = this.item;
+    if (!report) {
+      if (this.item.state === "error") {
+        this.badge.textContent = "Not read";
+        this.badge.className = "badge pending";
+      }
+      return;
+    }
+    const { kept, policy } = this.facts();
+    // Red only while the download would still reveal something: a result's badge says what it removed.
+    const badge = output ? resultBadge(output.report?.removed || []) : privacyBadge(report.findings, kept, policy);
+    this.badge.className = `badge ${badge.tone}`;
+    this.badge.textContent = badge.text;
+    this.badge.disabled = false;
+    this.badge.setAttribute("aria-label", `${badge.text}: show what ${this.item.path} ${output ? "held" : "reveals"}`);
   }
 
   setSelected(on) {
@@ -97,50 +159,65 @@ export class FileCard {
     this.root.setAttribute("aria-current", on ? "true" : "false");
   }
 
-  // The metadata report from `inspect`: badge, headline chips, GPS with a copy button, the full list.
+  // The metadata report from `inspect`: one folded line, and the full list behind the badge or "Details".
   showReport(report) {
-    this.report = report;
-    if (report.width && report.height) this.setDimensions(report.width, report.height);
-    const badge = privacyBadge(report.findings);
-    this.badge.className = `badge ${badge.tone}`;
-    this.badge.textContent = badge.text;
-    this.badge.disabled = false;
-    this.badge.setAttribute("aria-label", `${badge.text}: show what ${this.file.name} reveals`);
+    this.shownReport = report;
     this.details.replaceChildren();
+    if (!report) return;
+    if (report.width && report.height) this.setDimensions(report.width, report.height);
     const summary = report.summary || {};
+    this.reportLine.hidden = false;
+    const more = button("Details", "button quiet details-toggle", { "aria-controls": this.details.id,
+      "aria-expanded": "false", "aria-label": `Details of what ${this.item.path} reveals` });
+    more.addEventListener("click", () => this.toggleReport());
+    this.detailsButton = more;
+    this.reportLine.replaceChildren(el("span", "report-text", reportLine(report)), more);
+
     const chips = el("ul", "chips");
     const chip = (text, tone) => chips.append(el("li", `chip ${tone}`, text));
-    if (summary.location) chip(`Location: ${summary.gps || "yes"}`, "danger");
+    const place = placeText(report.findings);
+    if (summary.gps) chip(`Location: ${summary.gps}`, "danger");
+    else if (place) chip(`Place: ${place}`, "danger");
+    else if (summary.location) chip("Location: yes", "danger");
     else chip("No GPS position", "ok");
     if (summary.camera) chip(`Camera: ${summary.camera}`, "warn");
-    if (summary.captured) chip(`Taken: ${summary.captured}`, "warn");
+    if (summary.captured) chip(`Taken: ${localDate(summary.captured)}`, "warn");
     this.details.append(chips);
     if (summary.gps) this.details.append(this.gpsRow(summary.gps));
     if (!report.findings.length) {
       this.details.append(el("p", "muted", "Nothing hidden was found in this file."));
-    } else {
-      const list = el("ul", "finding-list");
-      for (const f of report.findings) {
-        const item = el("li", `finding kind-${f.kind}`);
-        item.append(el("span", "f-label", f.label), el("span", "f-value", f.value), el("span", "f-where", f.where));
-        if (f.preview) {
-          const img = el("img", "f-preview");
-          img.src = f.preview;  // a data: URL of a hidden thumbnail, made by Python
-          img.alt = `Hidden picture found in ${f.where}`;
-          item.append(img);
-        }
-        list.append(item);
-      }
-      this.details.append(el("h3", "report-title", `What ${this.file.name} reveals (${report.findings.length})`), list);
+      return;
     }
-    // A file that reveals its location opens its report straight away: that is the news.
-    if (summary.location) this.toggleReport(true);
+    const rows = findingRows(report.findings);
+    const list = el("ul", "finding-list");
+    list.id = uid("findings");
+    for (const row of rows) {
+      const entry = el("li", `finding kind-${row.kind}`);
+      entry.append(el("span", "f-label", row.label), el("span", "f-value", row.value),
+        el("span", "f-where", `Found in ${row.places.join("; ")}`));
+      if (row.preview) {
+        const img = el("img", "f-preview");
+        img.src = row.preview;  // a data: URL of a hidden thumbnail, made by Python
+        img.alt = `Hidden picture found in ${row.places.join("; ")}`;
+        entry.append(img);
+      }
+      list.append(entry);
+    }
+    // Where each fact sits in the file (EXIF, XMP, chunk names) is for experts: behind a toggle.
+    const where = button("Show where each was found", "button quiet where-toggle", { "aria-controls": list.id,
+      "aria-pressed": "false" });
+    where.addEventListener("click", () => {
+      const on = list.classList.toggle("show-where");
+      where.setAttribute("aria-pressed", String(on));
+    });
+    const title = el("h3", "report-title", `What ${this.item.path} reveals (${rows.length})`);
+    this.details.append(title, where, list);
   }
 
   gpsRow(coordinates) {
     const row = el("p", "gps");
     row.append(el("span", "", "GPS position: "), el("code", "gps-coords", coordinates));
-    const copy = button("Copy coordinates", "button quiet", { "aria-label": `Copy the GPS coordinates of ${this.file.name}` });
+    const copy = button("Copy coordinates", "button quiet", { "aria-label": `Copy the GPS coordinates of ${this.item.path}` });
     copy.addEventListener("click", async () => {
       try {
         await navigator.clipboard.writeText(coordinates);
@@ -155,71 +232,64 @@ export class FileCard {
   }
 
   toggleReport(force) {
+    if (!this.shownReport) return;
     const open = force ?? this.details.hidden;
     this.details.hidden = !open;
     this.badge.setAttribute("aria-expanded", String(open));
+    this.detailsButton?.setAttribute("aria-expanded", String(open));
+    if (this.detailsButton) this.detailsButton.textContent = open ? "Hide details" : "Details";
   }
 
-  // `retry`: offer "Try again" only where another go can help (a cancel, a crash, a time-out),
-  // not for a file the engine has said it cannot read.
-  showError(message, retry = true) {
-    this.setState("error", "Failed");
+  // error: {message, retryable} or null.
+  showError(error) {
+    this.shownError = error;
+    this.result.querySelector(".file-error")?.remove();
+    if (!error) return;
     this.cropButton.hidden = true;  // nothing to crop in a file the engine cannot read
-    this.clearResult();
-    const error = el("p", "file-error", message);
-    error.setAttribute("role", "alert");
-    this.result.append(error);
-    this.retryButton.hidden = !retry;
-    if (this.badge.disabled) {
-      this.badge.textContent = "Not read";
-      this.badge.className = "badge pending";
-    }
+    const line = el("p", "file-error", error.message);
+    line.setAttribute("role", "alert");
+    this.result.prepend(line);
   }
 
-  clearResult() {
+  // A finished result: one summary line, what was done, and a download link whose name says what was done.
+  showResult(result) {
+    this.shownOutput = result;
     if (this.downloadUrl) URL.revokeObjectURL(this.downloadUrl);
     this.downloadUrl = null;
-    this.output = null;
     this.result.replaceChildren();
-    this.compareButton.hidden = true;
-    this.retryButton.hidden = true;
-  }
-
-  // A finished result: sizes, saving, and a download link whose name says what was done.
-  showResult(result) {
-    this.clearResult();
-    this.output = result;
+    this.summary.textContent = "";
+    this.downloadSlot.replaceChildren();
+    this.compareButton.hidden = !result;
+    this.shareButton.hidden = !result || !navigator.canShare;
+    if (!result) return;
     const report = result.report || {};
-    const before = report.bytes_in ?? this.file.size;
+    const before = report.bytes_in ?? this.item.file.size;
     const after = report.bytes_out ?? result.data.byteLength;
     const saved = before ? Math.round((1 - after / before) * 100) : 0;
     // A format the browser cannot show (TIFF, HEIC…) still gets its size, from the engine.
     if (!this.dims.textContent) this.setDimensions(report.source_width, report.source_height);
-    const removed = report.removed ? report.removed.length : 0;
     const parts = [];
-    parts.push(removed ? `${removed} private item${removed === 1 ? "" : "s"} removed` : "Nothing private to remove");
     if (report.width && report.height) parts.push(`${report.width} × ${report.height}`);
     parts.push(`${formatBytes(before)} → ${formatBytes(after)}`
       + (saved > 0 ? ` (${saved}% smaller)` : saved < 0 ? ` (${-saved}% larger)` : ""));
     if (typeof report.ssim === "number") parts.push(`SSIM ${report.ssim.toFixed(3)}`);
-    this.setState("done", report.lossless ? "Done — pixels untouched" : "Done");
-    this.result.append(el("p", "file-summary", parts.join(" · ")));
-    // What was done, step by step, in the engine's own words.
+    this.summary.textContent = parts.join(" · ");
+    // What was done, step by step, in the engine's own words; notes say what the recipe implied.
     const steps = (report.operations || []).map((o) => o.detail ? `${o.step}: ${o.detail}` : o.step);
     if (steps.length) this.result.append(el("p", "file-steps", steps.join(" → ")));
+    const encode = (report.operations || []).find((o) => o.step === "encode");
+    if ((this.item.box || this.item.rotate) && report.lossless === false && encode) {
+      // A crop or turn cannot keep the original encoding, even under "Remove private data only": say so.
+      this.result.append(el("p", "file-note", `Cropping or turning saved the picture again (${encode.detail}).`));
+    }
     for (const note of report.notes || []) this.result.append(el("p", "file-note", note));
     this.downloadUrl = blobUrl(result.data, result.mime);
     const link = el("a", "button download", `Download ${result.name}`);
     link.href = this.downloadUrl;
     link.download = result.name;
-    this.result.append(link);
-    this.compareButton.hidden = false;
-    this.cropButton.hidden = !this.thumb.naturalWidth;  // the editor needs the browser to show the photo
-  }
-
-  setStale(on) {
-    this.root.classList.toggle("stale", on);
-    if (on && this.root.dataset.state === "done") this.status.textContent = "Recipe changed — process again to apply it";
+    link.addEventListener("click", () => { this.item.downloaded = true; });
+    this.downloadSlot.append(link);
+    this.cropButton.hidden = !this.canCrop();
   }
 
   dispose() {

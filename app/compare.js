@@ -45,20 +45,21 @@ export class CompareDialog {
     });
   }
 
-  // `box`: the photo's own crop [left, top, right, bottom], so "before" shows the same area as "after";
-  // `rotate`: its clockwise quarter turn, which "before" does not show.
-  open(card, box = null, rotate = 0) {
-    const result = card.output;
+  // item.box: the photo's own crop [left, top, right, bottom], so "before" shows the same area as "after";
+  // item.rotate: its clockwise quarter turn, which "before" does not show.
+  open(item, card) {
+    const { box, rotate } = item;
+    const result = item.output;
     const report = result.report || {};
     this.opener = card.compareButton;
-    const beforeUrl = URL.createObjectURL(card.file);
+    const beforeUrl = URL.createObjectURL(item.file);
     const afterUrl = URL.createObjectURL(new Blob([result.data], { type: result.mime }));
     this.urls = [beforeUrl, afterUrl];
     this.before.src = beforeUrl;
     this.after.src = afterUrl;
-    this.before.alt = `Before: ${card.file.name}`;
+    this.before.alt = `Before: ${item.path}`;
     this.after.alt = `After: ${result.name}`;
-    const bytesIn = report.bytes_in ?? card.file.size;
+    const bytesIn = report.bytes_in ?? item.file.size;
     const bytesOut = report.bytes_out ?? result.data.byteLength;
     const saved = bytesIn ? (1 - bytesOut / bytesIn) * 100 : 0;
     const parts = [`Before ${formatBytes(bytesIn)}`, `after ${formatBytes(bytesOut)}`,
@@ -66,7 +67,7 @@ export class CompareDialog {
     parts.push(typeof report.ssim === "number" ? `SSIM ${report.ssim.toFixed(4)}`
       : report.lossless ? "SSIM 1 (pixels untouched)" : "SSIM not measured (lossless format or animation)");
     $("compare-stats").textContent = parts.join(" · ");
-    $("compare-title").textContent = `Compare: ${card.file.name}`;
+    $("compare-title").textContent = `Compare: ${item.path}`;
     const w = card.thumb.naturalWidth, h = card.thumb.naturalHeight;
     this.before.style.objectViewBox = box && w ? `inset(${box[1]}px ${w - box[2]}px ${h - box[3]}px ${box[0]}px)` : "";
     // An aspect crop of the whole batch is not drawn on "before": say so rather than mislead.

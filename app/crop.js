@@ -4,7 +4,7 @@
 import { button } from "./dom.js";
 
 const $ = (id) => document.getElementById(id);
-const ASPECTS = [["Free", 0], ["Original", -1], ["1:1", 1], ["4:3", 4 / 3], ["3:2", 3 / 2], ["16:9", 16 / 9], ["3:4", 3 / 4], ["9:16", 9 / 16]];
+const ORIGINAL = -1;  // the photo's own shape
 const MIN = 8;  // smallest box side, in photo pixels
 
 export class CropEditor {
@@ -15,12 +15,7 @@ export class CropEditor {
     this.box = $("crop-box");
     this.inputs = { x: $("crop-x"), y: $("crop-y"), w: $("crop-w"), h: $("crop-h") };
     this.aspect = 0;
-    this.aspectButtons = ASPECTS.map(([label, ratio]) => {
-      const b = button(label, "seg-button", { "aria-pressed": "false" });
-      b.addEventListener("click", () => this.setAspect(ratio));
-      $("crop-aspects").append(b);
-      return [ratio, b];
-    });
+    this.setAspects(["free"]);
     for (const [key, input] of Object.entries(this.inputs)) {
       input.addEventListener("change", () => {
         const next = { ...this.rect, [key]: Math.round(Number(input.value) || 0) };
@@ -51,10 +46,24 @@ export class CropEditor {
     window.addEventListener("resize", () => { if (this.dialog.open) this.draw(); });
   }
 
-  // Rotation is offered only when the engine's recipe has it (the catalogue says so).
   // Turning needs the recipe (Python cuts and turns the pixels): shown once the engine's catalogue is loaded.
-  enableRotation() {
+  // aspects: the catalogue's aspect ids ("free", "4:3"...), shown with the photo's own shape after "free".
+  enable(aspects) {
     this.dialog.querySelector(".rotate").hidden = false;
+    this.setAspects(aspects);
+  }
+
+  setAspects(ids) {
+    const ratio = (id) => { const [w, h] = id.split(":").map(Number); return w && h ? w / h : 0; };
+    const choices = ids.map((id) => [id === "free" ? "Free" : id, ratio(id)]);
+    choices.splice(1, 0, ["Original", ORIGINAL]);
+    $("crop-aspects").replaceChildren();
+    this.aspectButtons = choices.map(([label, value]) => {
+      const b = button(label, "seg-button", { "aria-pressed": "false" });
+      b.addEventListener("click", () => this.setAspect(value));
+      $("crop-aspects").append(b);
+      return [value, b];
+    });
   }
 
   // Resolves with {crop: {x, y, width, height} | null, rotate} or null when cancelled.
@@ -69,7 +78,7 @@ export class CropEditor {
     this.setAspect(0);
     this.setRect(c ? { x: c.x, y: c.y, w: c.width, h: c.height } : { x: 0, y: 0, w: this.width, h: this.height });
     this.turn(0);
-    $("crop-title").textContent = `Crop and rotate: ${card.file.name}`;
+    $("crop-title").textContent = `Crop and rotate: ${card.item.path}`;
     this.dialog.returnValue = "";
     this.dialog.showModal();
     this.draw();
@@ -85,7 +94,7 @@ export class CropEditor {
   }
 
   setAspect(ratio) {
-    this.aspect = ratio === -1 ? this.width / this.height : ratio;
+    this.aspect = ratio === ORIGINAL ? this.width / this.height : ratio;
     for (const [r, b] of this.aspectButtons) b.setAttribute("aria-pressed", String(r === ratio));
     if (this.aspect && this.rect) this.setRect(this.rect, "w");
   }

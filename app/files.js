@@ -4,13 +4,20 @@
 const PICTURE_EXTENSIONS = /\.(jpe?g|png|webp|gif|tiff?|bmp|heic|heif|avif)$/i;
 const isPicture = (file) => file.type.startsWith("image/") || PICTURE_EXTENSIONS.test(file.name);
 
+// handle(entries, skipped): entries are {file, path} (path: relative inside a folder, else the name);
+// skipped: the paths of non-picture files left out of a folder.
+function fromFolder(found, handle) {
+  const entries = found.filter((e) => isPicture(e.file));
+  handle(entries, found.filter((e) => !isPicture(e.file)).map((e) => e.path));
+}
+
 export function onFiles(target, picker, handle, { folderPicker, overlay } = {}) {
   picker.addEventListener("change", () => {
-    handle([...picker.files]);
+    handle([...picker.files].map((file) => ({ file, path: file.name })), []);
     picker.value = "";  // choosing the same file again still fires
   });
   folderPicker?.addEventListener("change", () => {
-    handle([...folderPicker.files].filter(isPicture));
+    fromFolder([...folderPicker.files].map((file) => ({ file, path: file.webkitRelativePath || file.name })), handle);
     folderPicker.value = "";
   });
 
@@ -39,8 +46,9 @@ export function onFiles(target, picker, handle, { folderPicker, overlay } = {}) 
     event.preventDefault();
     depth = 0;
     setDragging(false);
-    const files = await droppedFiles(event.dataTransfer);
-    if (files.length) handle(files);
+    const found = await droppedFiles(event.dataTransfer);
+    if (found.folder) fromFolder(found.entries, handle);
+    else if (found.entries.length) handle(found.entries, []);
   });
 
   window.addEventListener("paste", (event) => {
@@ -49,8 +57,9 @@ export function onFiles(target, picker, handle, { folderPicker, overlay } = {}) 
     if (!files.length) return;
     const stamp = new Date().toISOString().slice(0, 19).replace(/[T:]/g, "-");
     // Clipboard images all arrive as "image.png": give each a name of its own.
-    handle(files.map((f, i) => (f.name && f.name !== "image.png" ? f
-      : new File([f], `pasted-${stamp}-${i + 1}.${(f.type.split("/")[1] || "bin")}`, { type: f.type }))));
+    const named = files.map((f, i) => (f.name && f.name !== "image.png" ? f
+      : new File([f], `pasted-${stamp}-${i + 1}.${(f.type.split("/")[1] || "bin")}`, { type: f.type })));
+    handle(named.map((file) => ({ file, path: file.name })), []);
   });
 
   // The drop zone's own buttons open the pickers; a click elsewhere on the zone opens the file picker.
@@ -61,21 +70,23 @@ export function onFiles(target, picker, handle, { folderPicker, overlay } = {}) 
 }
 
 // Folders are walked where the browser gives directory entries (Chromium, Firefox, Safari);
-// otherwise the plain file list is used.
+// otherwise the plain file list is used. Resolves with {folder, entries: [{file, path}]}.
 async function droppedFiles(dataTransfer) {
-  if (!dataTransfer) return [];
+  if (!dataTransfer) return { folder: false, entries: [] };
   const entries = [...(dataTransfer.items || [])]
     .map((item) => (item.kind === "file" && item.webkitGetAsEntry ? item.webkitGetAsEntry() : null));
-  if (!entries.some((entry) => entry?.isDirectory)) return [...dataTransfer.files];
+  if (!entries.some((entry) => entry?.isDirectory)) {
+    return { folder: false, entries: [...dataTransfer.files].map((file) => ({ file, path: file.name })) };
+  }
   const out = [];
   for (const entry of entries) if (entry) await walk(entry, out);
-  return out;
+  return { folder: true, entries: out };
 }
 
 async function walk(entry, out) {
   if (entry.isFile) {
     const file = await new Promise((resolve, reject) => entry.file(resolve, reject));
-    if (isPicture(file)) out.push(file);
+    out.push({ file, path: entry.fullPath.replace(/^\/+/, "") || file.name });
     return;
   }
   const reader = entry.createReader();
@@ -105,8 +116,9 @@ export function saveBytes(bytes, mime, name) {
   setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
 }
 
+// Binary units, named as such, like the recipe's "At most (KiB)": one unit everywhere on the page.
 export function formatBytes(n) {
   if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(2)} MB`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(2)} MiB`;
 }

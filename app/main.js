@@ -1,27 +1,34 @@
-// Page wiring: files in, one card per file, the recipe, results out. Every decision about bytes is Python's.
+// Page wiring: files in, one model and card per file, the recipe, results out. Every decision about bytes is
+// Python's; the one job queue is the engine bridge's.
 import { EngineBridge } from "./bridge.js";
 import { onFiles, saveBytes } from "./files.js";
 import { FileCard } from "./cards.js";
-import { Batch } from "./batch.js";
+import { FileItem, FileItems } from "./file-state.js";
+import { BatchBar } from "./batch-bar.js";
 import { RecipePanel } from "./recipe-panel.js";
 import { CropEditor } from "./crop.js";
 import { CompareDialog } from "./compare.js";
 import { WatermarkPreview } from "./watermark-preview.js";
 import { watchOffline } from "./offline.js";
+import { watchAppEntry } from "./app-entry.js";
 
 const $ = (id) => document.getElementById(id);
 const engine = new EngineBridge();
-const batch = new Batch(engine);
+const items = new FileItems();
 const panel = new RecipePanel($("recipe"));
 const crop = new CropEditor();
 const compare = new CompareDialog();
 const preview = new WatermarkPreview($("wm-preview"), $("wm-preview-caption"));
+let catalogue = null;
 let selected = null;
+
+// A recipe change re-runs finished files by itself once the user stops adjusting for this long
+// (typing a number, dragging a slider); their older jobs are cancelled.
+const RERUN_DELAY_MS = 400;
 
 // --- engine status ---------------------------------------------------------------------------------------
 
 engine.addEventListener("boot", (e) => {
-  // Also after a cancel: the engine is restarted and says so until it is ready again.
   $("engine").dataset.state = "booting";
   $("engine-progress").max = e.detail.total;
   $("engine-progress").value = e.detail.step - 1;
@@ -44,20 +51,20 @@ watchOffline($("offline"), new Promise((settled) => {
   engine.addEventListener("fatal", settled, { once: true });
 }));
 
-// --- the recipe: defaults and presets come from Python -----------------------------------------------------
+// --- the catalogue: defaults, presets, limits and page facts come from Python ------------------------------
 
-// Resolves with true when the engine has the `process` operation (and its catalogue), false otherwise.
 async function loadCatalogue() {
   let result = await engine.call("presets", "", null, {});
-  // A cancel or crash during start-up restarts the engine: ask again rather than give up on the presets.
+  // A crash during start-up restarts the engine: ask again rather than give up on the presets.
   for (let tries = 0; !result.ok && ["cancelled", "worker_crashed"].includes(result.error.code) && tries < 3; tries += 1) {
     result = await engine.call("presets", "", null, {});
   }
   return result;
 }
+// Resolves with true when the engine has the `process` operation (and its catalogue), false otherwise.
 const catalogueReady = loadCatalogue().then((result) => {
-  const catalogue = result.ok ? result.report : null;  // recipe.catalogue(): defaults, presets, choices
-  if (!catalogue?.defaults) {
+  catalogue = result.ok && result.report?.defaults ? result.report : null;
+  if (!catalogue) {
     // Files are then only cleaned (losslessly), which the engine can still do.
     $("preset-list").replaceChildren(Object.assign(document.createElement("p"), {
       className: "file-error", textContent: `The recipe could not be loaded: ${result.ok ? "no presets" : result.error.message}. Files are only cleaned.` }));
@@ -65,34 +72,58 @@ const catalogueReady = loadCatalogue().then((result) => {
     return false;
   }
   panel.build(catalogue);
-  crop.enableRotation();
+  crop.enable(catalogue.choices.aspects);
+  preview.setGeometry(catalogue.watermark);
   preview.setWatermark(panel.recipe.watermark);
   $("wm-preview-box").hidden = true;  // shown once a watermark is chosen
+  for (const item of items.items) item.update({});  // badges now know what the recipe keeps
   return true;
 });
 
+// What a badge needs: which findings a clean keeps (catalogue) and whether this recipe keeps them.
+const badgeFacts = () => ({ kept: catalogue?.kept_by_policy || {}, policy: panel.recipe?.policy || {} });
+
+let rerunTimer = 0;
 panel.addEventListener("change", () => {
   preview.setWatermark(panel.recipe.watermark);
   $("wm-preview-box").hidden = panel.watermarkKind() === "none";
-  refreshStale();
+  // Results made with the old recipe say so at once; they are made again once the user pauses.
+  for (const item of items.items) {
+    if (item.output && item.recipeKey !== keyFor(item)) item.update({ stale: true, status: "Recipe changed — updating…" });
+  }
+  clearTimeout(rerunTimer);
+  rerunTimer = setTimeout(rerunStale, RERUN_DELAY_MS);
 });
+
+// Files whose result (done, or on its way) was made with another recipe run again; their old jobs end.
+function rerunStale() {
+  for (const item of items.items) {
+    const key = keyFor(item);
+    const outdated = item.output ? item.recipeKey !== key : item.busy && item.runningKey !== undefined && item.runningKey !== key;
+    if (outdated && item.state !== "error" && item.state !== "cancelled") run(item);
+  }
+}
 
 // --- files -------------------------------------------------------------------------------------------------
 
-function addFiles(files) {
-  for (const file of files) {
-    const item = { file, box: null, rotate: 0 };
-    item.card = new FileCard(file, {
+function addFiles(entries, skipped = []) {
+  bar.setSkipped(skipped);
+  for (const { file, path } of entries) {
+    const item = new FileItem(file, path);
+    const card = new FileCard(item, {
+      facts: badgeFacts,
       onRemove: () => removeItem(item),
-      onCrop: () => editCrop(item),
-      onCompare: () => compare.open(item.card, item.box, item.rotate),
+      onCrop: () => editCrop(item, card),
+      onCompare: () => compare.open(item, card),
       onSelect: () => select(item),
-      onRetry: () => batch.enqueue(item, (stale) => run(item, stale)),
+      onRetry: () => run(item),
+      onShare: () => share(item),
     });
-    batch.add(item);
-    $("files").append(item.card.root);
+    item.card = card;
+    items.add(item);
+    $("files").append(card.root);
     if (!selected) select(item);
-    batch.enqueue(item, (stale) => run(item, stale));
+    run(item);
   }
 }
 
@@ -104,136 +135,130 @@ function select(item) {
 }
 
 function removeItem(item) {
-  batch.remove(item);
+  items.remove(item);  // its jobs stop: queued ones leave the queue, a running one ends only its own worker
   item.card.dispose();
-  if (selected === item) select(batch.items[0] || null);
+  if (selected === item) select(items.items[0] || null);
 }
 
 function recipeFor(item) {
   return panel.recipeFor({ box: item.box, rotate: item.rotate });
 }
 
+function keyFor(item) {
+  return JSON.stringify(recipeFor(item));
+}
+
 // Errors where trying again can help; the engine's other codes describe the file itself.
 const RETRYABLE = new Set(["cancelled", "worker_crashed", "worker", "timeout", "internal"]);
 
+function fail(item, error) {
+  item.update({ state: "error", status: "Failed", error: { message: error.message, retryable: RETRYABLE.has(error.code) } });
+}
+
 // One file through the engine: inspect (the report and badge), then process with the current recipe.
-// `stale()` turns true when the batch was cancelled meanwhile: the answer is then dropped.
-async function run(item, stale) {
-  const card = item.card;
-  card.setState("working", engine.ready ? "Reading…" : "Waiting for the engine…");
-  if (!card.report) {
-    const inspected = await engine.call("inspect", item.file.name, await item.file.arrayBuffer(), {});
-    if (stale()) return;
-    if (!inspected.ok) return card.showError(inspected.error.message, RETRYABLE.has(inspected.error.code));
-    card.showReport(inspected.report);
+// A newer run of the same file, a cancel or a removal aborts this one: its answers are then dropped.
+async function run(item) {
+  item.job?.abort();
+  const job = new AbortController();
+  const { signal } = job;
+  item.update({ job, state: item.output ? "done" : "queued", error: null,
+    status: item.stale ? "Recipe changed — updating…" : engine.ready ? "Waiting…" : "Waiting for the engine…" });
+  const started = (status) => () => item.update({ state: "working", status });
+  try {
+    if (!item.report) {
+      const inspected = await engine.call("inspect", item.path, item.file, {}, { signal, onStart: started("Reading…") });
+      if (signal.aborted) return;
+      if (!inspected.ok) return fail(item, inspected.error);
+      item.update({ report: inspected.report });
+    }
+    const hasProcess = await catalogueReady;
+    if (signal.aborted) return;
+    const recipe = hasProcess ? recipeFor(item) : null;
+    const key = JSON.stringify(recipe);
+    item.runningKey = key;
+    // `process` takes the recipe itself as its options: the same JSON as the command line's --recipe.
+    const options = hasProcess ? recipe : { policy: panel.recipe?.policy || {} };
+    const result = await engine.call(hasProcess ? "process" : "clean", item.path, item.file, options,
+      { signal, onStart: started(item.stale ? "Updating…" : "Working…") });
+    if (signal.aborted) return;
+    if (!result.ok) return fail(item, result.error);
+    item.update({ output: result, recipeKey: key, stale: false, state: "done", downloaded: false,
+      status: result.report?.lossless ? "Done — pixels untouched" : "Done" });
+  } finally {
+    if (item.job === job) item.update({ job: null, runningKey: undefined });
   }
-  const hasProcess = await catalogueReady;
-  if (stale()) return;
-  card.setState("working", "Working…");
-  const recipe = hasProcess ? recipeFor(item) : null;
-  // `process` takes the recipe itself as its options: the same JSON as the command line's --recipe.
-  const options = hasProcess ? recipe : { policy: panel.recipe?.policy || {} };
-  const result = await engine.call(hasProcess ? "process" : "clean", item.file.name, await item.file.arrayBuffer(), options);
-  if (stale()) return;
-  item.recipeKey = JSON.stringify(recipe);
-  if (!result.ok) return card.showError(result.error.message, RETRYABLE.has(result.error.code));
-  card.showResult(result);
-  card.setStale(false);
 }
 
-function refreshStale() {
-  for (const item of batch.items) {
-    const stale = item.recipeKey !== undefined && item.recipeKey !== JSON.stringify(recipeFor(item));
-    item.card.setStale(stale);
-  }
-  renderBatch();
-}
-
-async function editCrop(item) {
-  const choice = await crop.open(item.card, {
+async function editCrop(item, card) {
+  const choice = await crop.open(card, {
     crop: item.box && { x: item.box[0], y: item.box[1], width: item.box[2] - item.box[0], height: item.box[3] - item.box[1] },
     rotate: item.rotate,
   });
   if (!choice) return;
-  item.box = choice.crop && [choice.crop.x, choice.crop.y, choice.crop.x + choice.crop.width, choice.crop.y + choice.crop.height];
-  item.rotate = choice.rotate;
-  item.card.root.classList.toggle("cropped", Boolean(item.box));
-  batch.enqueue(item, (stale) => run(item, stale));
+  item.update({
+    box: choice.crop && [choice.crop.x, choice.crop.y, choice.crop.x + choice.crop.width, choice.crop.y + choice.crop.height],
+    rotate: choice.rotate, stale: Boolean(item.output),
+  });
+  run(item);
+}
+
+async function share(item) {
+  const { data, mime, name } = item.output;
+  const file = new File([data], name, { type: mime });
+  if (!navigator.canShare?.({ files: [file] })) return;
+  try {
+    await navigator.share({ files: [file] });
+    item.update({ downloaded: true });
+  } catch { /* the user closed the share sheet */ }
 }
 
 // --- the batch bar -----------------------------------------------------------------------------------------
 
-function renderBatch() {
-  const { total, done, failed, cancelled, waiting } = batch.stats();
-  const staleCount = batch.items.filter((i) => i.card.root.classList.contains("stale")).length;
-  const overall = $("overall");
-  overall.max = Math.max(1, total);
-  overall.value = total - waiting;
-  $("batch").dataset.state = batch.busy ? "busy" : total ? "idle" : "empty";
-  $("file-count").textContent = total ? `(${total})` : "";
-  let label = "No files yet.";
-  if (total) {
-    label = batch.busy ? `Working: ${total - waiting} of ${total} finished` : `${done} of ${total} ready`;
-    if (failed) label += ` · ${failed} failed`;
-    if (cancelled) label += ` · ${cancelled} cancelled`;
-    if (staleCount && !batch.busy) label += ` · ${staleCount} need the new recipe`;
-  }
-  $("overall-label").textContent = label;
-  $("cancel").disabled = !batch.busy;
-  $("zip").disabled = done === 0 || batch.busy;
-  $("clear").disabled = total === 0 || batch.busy;
-  const todo = batch.items.filter(needsWork).length;
-  $("process").disabled = todo === 0 || batch.busy;
-  $("process").textContent = staleCount ? `Process ${staleCount} with the new recipe` : todo ? `Process ${todo}` : "Process all";
-}
-batch.addEventListener("change", renderBatch);
-
-// Only what is not already done with the current recipe.
-// Cancelled files, and results made with another recipe (a file the engine cannot read stays as it is).
-function needsWork(item) {
-  if (item.pending) return false;
-  const state = item.card.root.dataset.state;
-  if (state === "cancelled") return true;
-  return Boolean(item.card.report) && item.recipeKey !== undefined && item.recipeKey !== JSON.stringify(recipeFor(item));
-}
+const bar = new BatchBar(items, { keyFor });
 $("process").addEventListener("click", () => {
-  for (const item of batch.items.filter(needsWork)) batch.enqueue(item, (stale) => run(item, stale));
+  for (const item of items.items.filter((i) => bar.needsWork(i))) run(item);
 });
 $("cancel").addEventListener("click", () => {
-  for (const item of batch.cancel()) {
-    item.card.setState("cancelled", "Cancelled");
-    item.card.retryButton.hidden = false;
+  for (const item of items.items.filter((i) => i.busy)) {
+    item.job.abort();  // queued jobs leave the queue; only workers busy with these jobs end
+    item.update({ state: "cancelled", status: "Cancelled", stale: false });
   }
-  renderBatch();
   $("process").focus();
 });
 $("clear").addEventListener("click", () => {
-  for (const item of [...batch.items]) removeItem(item);
+  for (const item of [...items.items]) removeItem(item);
+  bar.setSkipped([]);
   $("dropzone").focus();
 });
 $("zip").addEventListener("click", () => downloadZip());
 
 async function downloadZip() {
-  const done = batch.items.filter((i) => i.card.output && i.card.root.dataset.state === "done");
+  const done = items.items.filter((i) => i.output && i.state === "done");
   if (!done.length) return;
   $("zip").disabled = true;
-  $("overall-label").textContent = `Packing ${done.length} file(s) into a ZIP…`;
+  bar.say(`Packing ${done.length} file(s) into a ZIP…`);
   // The engine's `zip` operation takes the files one after another in one buffer, with their names and sizes.
-  const outputs = done.map((i) => new Uint8Array(i.card.output.data));
-  const total = outputs.reduce((n, b) => n + b.byteLength, 0);
-  const joined = new Uint8Array(total);
-  let at = 0;
-  for (const bytes of outputs) { joined.set(bytes, at); at += bytes.byteLength; }
-  const files = done.map((i, k) => ({ name: i.card.output.name, size: outputs[k].byteLength }));
-  const result = await engine.call("zip", "image-studio.zip", joined.buffer, { files });
-  renderBatch();
-  if (!result.ok) {
-    $("overall-label").textContent = `The ZIP could not be made: ${result.error.message}`;
-    return;
-  }
+  const keepFolders = $("zip-folders").checked;
+  const files = done.map((i) => {
+    const folder = keepFolders && i.path.includes("/") ? i.path.slice(0, i.path.lastIndexOf("/") + 1) : "";
+    return { name: folder + i.output.name, size: i.output.data.byteLength };
+  });
+  const joined = await new Blob(done.map((i) => i.output.data)).arrayBuffer();
+  const result = await engine.call("zip", "image-studio.zip", joined, { files, folders: keepFolders });
+  bar.render();
+  if (!result.ok) return bar.say(`The ZIP could not be made: ${result.error.message}`);
   saveBytes(result.data, result.mime || "application/zip", result.name || "image-studio.zip");
-  $("overall-label").textContent = `Saved ${result.name || "image-studio.zip"} (${done.length} file(s)).`;
+  for (const item of done) item.downloaded = true;
+  bar.say(`Saved ${result.name || "image-studio.zip"} (${done.length} file(s)).`);
 }
+
+// Closing the tab with results not yet saved loses them: the browser asks first.
+window.addEventListener("beforeunload", (event) => {
+  if (items.items.some((i) => i.output && !i.downloaded)) {
+    event.preventDefault();
+    event.returnValue = "";
+  }
+});
 
 // --- recipe export / import ----------------------------------------------------------------------------------
 
@@ -260,4 +285,5 @@ $("recipe-import").addEventListener("change", async (event) => {
 const folderPicker = $("folder-picker");
 if (!("webkitdirectory" in folderPicker) || /Android|iPhone|iPad/.test(navigator.userAgent)) $("folder-choice").hidden = true;
 onFiles($("dropzone"), $("picker"), addFiles, { overlay: $("drop-overlay"), folderPicker });
-renderBatch();
+watchAppEntry(addFiles);  // "Open with" on the desktop, photos shared from a phone's gallery
+bar.render();

@@ -33,7 +33,6 @@ export class RecipePanel extends EventTarget {
     super();
     this.form = form;
     this.controls = [];     // {path, input, read, write, row, when}
-    this.presetId = null;
     // Enter in a field must not "submit" the panel (there is nowhere to send it).
     form.addEventListener("submit", (event) => event.preventDefault());
   }
@@ -57,12 +56,6 @@ export class RecipePanel extends EventTarget {
     const list = this.form.querySelector("#preset-list");
     list.replaceChildren();
     this.presetInputs = [];
-    const hints = {
-      clean: "Lossless: the pixels stay exactly as they are.",
-      share: "Clean, longest side 2048 px, balanced quality.",
-      email: "Small enough to attach: JPEG under a target size.",
-      web: "WebP for web pages.",
-    };
     const add = (id, label, hint) => {
       const input = el("input");
       input.type = "radio";
@@ -79,14 +72,7 @@ export class RecipePanel extends EventTarget {
       list.append(labelEl);
       this.presetInputs.push(input);
     };
-    for (const p of presets) {
-      // Say what the engine's preset does, from its own numbers where they matter.
-      let hint = hints[p.id];
-      if (p.id === "email" && p.recipe.encode.target_kb) hint = `JPEG of at most ${p.recipe.encode.target_kb} KB, longest side ${p.recipe.resize.long_edge} px.`;
-      if (p.id === "web") hint = `${word(p.recipe.encode.format)}, longest side ${p.recipe.resize.long_edge ?? "kept"} px.`;
-      if (p.id === "share") hint = `Clean, longest side ${p.recipe.resize.long_edge} px, ${word(p.recipe.encode.auto_quality).toLowerCase()} quality.`;
-      add(p.id, p.label, hint);
-    }
+    for (const p of presets) add(p.id, p.label, p.description);  // the engine says what its preset does
     add("custom", "Custom", "Your own settings below.");
   }
 
@@ -224,11 +210,12 @@ export class RecipePanel extends EventTarget {
     });
     const is = (m) => () => resizeMode(this.recipe.resize) === m;
     const fits = this.catalogue.choices.fits.map((f) => [f, word(f)]);
+    const { max_edge: maxEdge, min_percent: minPercent, max_percent: maxPercent } = this.catalogue.limits;
     return this.section("Size", mode,
-      this.number("resize.long_edge", "Longest edge (pixels)", { min: 1, max: 30000, when: is("long_edge") }),
-      this.number("resize.percent", "Scale (percent)", { min: 0.1, max: 1000, step: 0.1, when: is("percent") }),
-      this.number("resize.width", "Width (pixels)", { min: 1, max: 30000, when: is("box"), hint: "Leave one side empty to keep the proportions." }),
-      this.number("resize.height", "Height (pixels)", { min: 1, max: 30000, when: is("box") }),
+      this.number("resize.long_edge", "Longest edge (pixels)", { min: 1, max: maxEdge, when: is("long_edge") }),
+      this.number("resize.percent", "Scale (percent)", { min: minPercent, max: maxPercent, step: 0.1, when: is("percent") }),
+      this.number("resize.width", "Width (pixels)", { min: 1, max: maxEdge, when: is("box"), hint: "Leave one side empty to keep the proportions." }),
+      this.number("resize.height", "Height (pixels)", { min: 1, max: maxEdge, when: is("box") }),
       this.select("resize.fit", "Fit", fits, { when: () => is("box")() && this.recipe.resize.width != null && this.recipe.resize.height != null }),
       this.checkbox("resize.upscale", "Enlarge small pictures", { when: () => !is("keep")() }));
   }
@@ -237,14 +224,19 @@ export class RecipePanel extends EventTarget {
     const c = this.catalogue.choices;
     const formats = c.formats.map((f) => [f, word(f)]);
     const autos = Object.entries(c.auto_quality).map(([id, level]) => [id, level ? `${word(id)} (SSIM ≥ ${level})` : word(id)]);
-    const lossy = () => this.recipe.encode.format !== "png" && !(this.recipe.encode.format === "webp" && this.recipe.encode.lossless);
+    // Whether quality applies: the catalogue says per format, and whether its lossless switch turns it off.
+    const lossy = () => {
+      const facts = this.catalogue.formats[this.recipe.encode.format];
+      return facts.lossy && !(facts.lossless_option && this.recipe.encode.lossless);
+    };
     return this.section("Output",
       this.select("encode.format", "Format", formats),
       this.select("encode.auto_quality", "Automatic quality", autos, { when: lossy,
         hint: "Finds the smallest file that still looks like the original (measured with SSIM)." }),
       this.number("encode.quality", "Quality (1–100)", { min: 1, max: 100, when: () => lossy() && this.recipe.encode.auto_quality === "off",
         hint: `Empty means ${this.catalogue.default_quality} when the picture is re-encoded.` }),
-      this.number("encode.target_kb", "At most (KB)", { min: 1, max: 1000000, hint: "Empty means no size limit." }),
+      this.number("encode.target_kb", "At most (KiB)", { min: 1, max: this.catalogue.limits.max_target_kb,
+        hint: `1 KiB = ${this.catalogue.units.kib} bytes. Empty means no size limit.` }),
       this.advancedOutput());
   }
 
@@ -257,7 +249,7 @@ export class RecipePanel extends EventTarget {
       this.checkbox("encode.progressive", "Progressive JPEG", { when: fmt("jpeg") }),
       this.select("encode.subsampling", "Colour detail (chroma subsampling)", sub, { when: fmt("jpeg") }),
       this.checkbox("encode.optimize", "Optimise JPEG tables", { when: fmt("jpeg") }),
-      this.checkbox("encode.lossless", "Lossless WebP", { when: fmt("webp") }),
+      this.checkbox("encode.lossless", "Lossless WebP", { when: () => this.catalogue.formats[this.recipe.encode.format].lossless_option }),
       this.number("encode.colors", "PNG palette colours (2–256)", { min: 2, max: 256, when: fmt("png"), hint: "Empty keeps full colour." }),
       this.checkbox("encode.dither", "Dither the palette", { when: () => fmt("png")() && this.recipe.encode.colors != null }),
       this.color("encode.background", "Background for transparent areas"));
@@ -268,7 +260,8 @@ export class RecipePanel extends EventTarget {
     const aspects = this.catalogue.choices.aspects.map((a) => [a, word(a)]);
     const anchors = this.catalogue.choices.anchors.map((a) => [a, word(a)]);
     return this.section("Crop every photo",
-      this.select("crop.aspect", "Aspect ratio", aspects, { hint: "Each photo also has its own Crop button." }),
+      this.select("crop.aspect", "Aspect ratio", aspects, { hint: "Each photo also has its own Crop button. "
+        + `Cropping or turning changes pixels, so the picture is saved again: a JPEG at quality ${this.catalogue.default_quality} unless you set one.` }),
       this.select("crop.anchor", "Keep which part", anchors, { when: () => this.recipe.crop.aspect !== "free" }));
   }
 
@@ -395,7 +388,6 @@ export class RecipePanel extends EventTarget {
     }
     const preset = this.matchingPreset();
     for (const input of this.presetInputs) input.checked = input.value === preset;
-    this.presetId = preset;
   }
 
   changed() {

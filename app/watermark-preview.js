@@ -1,14 +1,8 @@
-// Live watermark preview on the selected photo, drawn on a canvas for responsiveness. It mirrors the
-// geometry of py/imagestudio/ops/watermark.py (same font, sizes as fractions of the short side, margin,
-// nine places or diagonal tiles); the output pixels are still drawn by Python.
+// Live watermark preview on the selected photo, drawn on a canvas for responsiveness. It draws with the
+// geometry the engine's catalogue gives (py/imagestudio/ops/watermark.py: smallest font, tile gap, default
+// turns, where each of the nine places sits); the output pixels are still drawn by Python.
 
-const FONT = "DejaVu Sans Bold";   // static/fonts/DejaVuSans-Bold.ttf, the font the engine uses
-const MIN_FONT_PX = 6;
-const TILE_GAP = 1.0;
-const SHARE = {
-  "top-left": [0, 0], top: [0.5, 0], "top-right": [1, 0], left: [0, 0.5], center: [0.5, 0.5], right: [1, 0.5],
-  "bottom-left": [0, 1], bottom: [0.5, 1], "bottom-right": [1, 1],
-};
+const FONT = "DejaVu Sans Bold";   // the @font-face name of the engine's font file (static/fonts)
 const MAX_SIDE = 640;  // preview canvas size in device pixels (longest side)
 
 export class WatermarkPreview {
@@ -19,6 +13,12 @@ export class WatermarkPreview {
     this.logo = null;
     this.logoSource = "";
     this.fontRequested = false;
+    this.geometry = null;  // catalogue.watermark
+  }
+
+  setGeometry(geometry) {
+    this.geometry = geometry;
+    this.draw();
   }
 
   // The font (700 KB) is fetched once a text watermark is set, not at start-up, where it
@@ -65,16 +65,17 @@ export class WatermarkPreview {
     this.canvas.height = h;
     ctx.drawImage(photo, 0, 0, w, h);
     const wm = this.wm;
-    const active = wm && (wm.text.trim() || (wm.logo && this.logo));
-    this.caption.textContent = active ? `Preview on ${this.card.file.name}` : `${this.card.file.name} — no watermark set`;
+    const active = wm && this.geometry && (wm.text.trim() || (wm.logo && this.logo));
+    this.caption.textContent = active ? `Preview on ${this.card.item.path}` : `${this.card.item.path} — no watermark set`;
     if (!active) return;
     const stamp = wm.logo ? this.logoStamp(w, h) : this.textStamp(w, h);
     const tiled = wm.position === "tiled";
-    const rotation = wm.rotation ?? (tiled ? 30 : 0);
+    const g = this.geometry;
+    const rotation = wm.rotation ?? g.default_rotation[tiled ? "tiled" : "single"];
     const rotated = rotatedSize(stamp.width, stamp.height, rotation);
     ctx.save();
     ctx.globalAlpha = wm.opacity;
-    const spots = tiled ? tileSpots(w, h, rotated) : [spot(w, h, rotated, wm)];
+    const spots = tiled ? tileSpots(w, h, rotated, g.tile_gap) : [spot(w, h, rotated, wm, g.anchors)];
     for (const [x, y] of spots) {
       ctx.save();
       ctx.translate(x + rotated[0] / 2, y + rotated[1] / 2);
@@ -88,7 +89,8 @@ export class WatermarkPreview {
   textStamp(w, h) {
     const wm = this.wm;
     const short = Math.min(w, h);
-    let px = Math.max(MIN_FONT_PX, Math.round(wm.font_size * short));
+    const minPx = this.geometry.min_font_px;
+    let px = Math.max(minPx, Math.round(wm.font_size * short));
     const room = Math.max(1, w - 2 * Math.round(wm.margin * short));
     const c = document.createElement("canvas");
     const ctx = c.getContext("2d");
@@ -98,8 +100,8 @@ export class WatermarkPreview {
       return Math.max(...lines.map((l) => ctx.measureText(l).width));
     };
     let width = measure();
-    if (width > room && px > MIN_FONT_PX) {
-      px = Math.max(MIN_FONT_PX, Math.floor((px * room) / width));
+    if (width > room && px > minPx) {
+      px = Math.max(minPx, Math.floor((px * room) / width));
       width = measure();
     }
     const lineHeight = Math.round(px * 1.16);
@@ -128,15 +130,15 @@ function rotatedSize(w, h, degrees) {
   return [Math.abs(w * Math.cos(r)) + Math.abs(h * Math.sin(r)), Math.abs(w * Math.sin(r)) + Math.abs(h * Math.cos(r))];
 }
 
-function spot(w, h, [sw, sh], wm) {
+function spot(w, h, [sw, sh], wm, anchors) {
   const margin = Math.round(wm.margin * Math.min(w, h));
-  const [fx, fy] = SHARE[wm.position];
+  const [fx, fy] = anchors[wm.position];
   return [margin + (w - 2 * margin - sw) * fx, margin + (h - 2 * margin - sh) * fy];
 }
 
-function tileSpots(w, h, [sw, sh]) {
-  const stepX = Math.max(1, Math.round(sw * (1 + TILE_GAP)));
-  const stepY = Math.max(1, Math.round(sh * (1 + TILE_GAP)));
+function tileSpots(w, h, [sw, sh], gap) {
+  const stepX = Math.max(1, Math.round(sw * (1 + gap)));
+  const stepY = Math.max(1, Math.round(sh * (1 + gap)));
   const spots = [];
   let row = 0;
   for (let y = -Math.floor(sh / 2); y < h; y += stepY, row += 1) {

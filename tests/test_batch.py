@@ -102,3 +102,22 @@ def test_cli_bad_recipe_exits_before_any_file(tmp_path, capsys):
     assert main(["process", str(src), "-o", str(tmp_path / "o"), "--crop", "wide"]) == 2
     assert "crop.aspect" in capsys.readouterr().out
     assert not (tmp_path / "o").exists()
+
+
+def test_zip_keeps_folders_when_asked_and_never_lets_a_name_climb_out():
+    names = ["day1/IMG_0001.jpg", "day2/IMG_0001.jpg", "../../etc/x.jpg", "/abs/y.jpg", "a\\b\\z.jpg",
+             "day1/IMG_0001.jpg", "./.hidden/./w.jpg"]
+    payloads = [bytes([i]) * (i + 1) for i in range(len(names))]
+    options = {"files": [{"name": n, "size": len(p)} for n, p in zip(names, payloads)], "folders": True}
+    result = api.handle("zip", b"".join(payloads), options, "photos.zip")
+    assert result["ok"], result
+    with zipfile.ZipFile(io.BytesIO(result["data"])) as archive:
+        listed = archive.namelist()
+        assert listed == ["day1/IMG_0001.jpg", "day2/IMG_0001.jpg", "etc/x.jpg", "abs/y.jpg", "a/b/z.jpg",
+                          "day1/IMG_0001-2.jpg", "hidden/w.jpg"]
+        assert [archive.read(n) for n in listed] == payloads
+    for entry in listed:
+        assert not entry.startswith("/") and ".." not in entry.split("/")
+    flat = api.handle("zip", b"".join(payloads), {**options, "folders": False}, "photos.zip")
+    assert "/" not in "".join(flat["report"]["files"])
+    assert not api.handle("zip", b"".join(payloads), {**options, "folders": "yes"}, "photos.zip")["ok"]

@@ -6,7 +6,7 @@ import pytest
 
 from imagestudio import api
 from imagestudio.errors import BadOptions
-from imagestudio.recipe import PRESETS, Crop, Encode, Recipe, Resize, Watermark, catalogue, preset
+from imagestudio.recipe import PRESETS, Crop, Encode, Recipe, Resize, Watermark, preset
 
 
 def test_defaults_round_trip_through_json():
@@ -78,18 +78,6 @@ def test_presets_are_valid_recipes_and_clean_only_cleans():
     assert preset("web").encode.format == "webp"
     with pytest.raises(BadOptions):
         preset("nope")
-
-
-def test_presets_operation_serves_the_catalogue():
-    result = api.handle("presets", b"", {})
-    assert result["ok"] and result["data"] is None
-    report = result["report"]
-    assert report == json.loads(json.dumps(catalogue()))
-    assert Recipe.from_dict(report["defaults"]) == Recipe()
-    assert [p["id"] for p in report["presets"]] == list(PRESETS)
-    assert "16:9" in report["choices"]["aspects"] and "tiled" in report["choices"]["positions"]
-    assert report["limits"]["max_pixels"] == 100_000_000
-    assert not api.handle("presets", b"", {"x": 1})["ok"]
 
 
 # --- properties: any JSON the page might send either builds a recipe that round-trips, or is refused

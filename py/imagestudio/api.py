@@ -16,7 +16,7 @@ from .report import sort_findings, summarize
 from .sniff import AVIF, HEIF, identify, sniff
 from .batch import zip_op
 from .process import process
-from .recipe import presets_op
+from .catalogue import presets_op
 
 
 def output_name(name: str, suffix: str, extension: str) -> str:
@@ -92,7 +92,7 @@ OPERATIONS = {
     "clean": clean,
     "process": process,      # recipe: crop, resize, watermark, re-encode (process.py)
     "zip": zip_op,           # many results -> one ZIP (batch.py)
-    "presets": presets_op,   # recipe defaults, presets and choices for the page (recipe.py)
+    "presets": presets_op,   # the catalogue: recipe defaults, presets, choices, page facts (catalogue.py)
     "receipt": receipt.receipt_op,  # the privacy receipt of a batch, JSON or a readable page (receipt.py)
 }
 

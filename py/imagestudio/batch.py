@@ -18,6 +18,7 @@ MAX_FILES = 10_000
 
 
 MAX_NAME = 200  # characters; a ZIP entry name must stay under 64 KB and every disk takes this many
+MAX_DEPTH = 16  # folders kept above a file in a ZIP; deeper ones are dropped from the top
 
 
 def safe_name(name: str) -> str:
@@ -33,11 +34,20 @@ def safe_name(name: str) -> str:
     return base or "image"
 
 
-def unique_names(names) -> list[str]:
-    """['a.jpg', 'a.jpg', 'A.JPG'] -> ['a.jpg', 'a-2.jpg', 'A-3.JPG'] (case-insensitive, as on most disks)."""
+def safe_path(name: str) -> str:
+    """'day1/IMG.jpg' stays 'day1/IMG.jpg'; each folder is made a safe name, '.', '..' and empty ones go,
+    so no entry can land outside the folder it is unpacked into."""
+    parts = unicodedata.normalize("NFC", str(name)).replace("\\", "/").split("/")
+    folders = [safe_name(p) for p in parts[:-1] if p.strip().strip(".")][-MAX_DEPTH:]
+    return "/".join([*folders, safe_name(parts[-1])])
+
+
+def unique_names(names, folders: bool = False) -> list[str]:
+    """['a.jpg', 'a.jpg', 'A.JPG'] -> ['a.jpg', 'a-2.jpg', 'A-3.JPG'] (case-insensitive, as on most disks).
+    With `folders`, names keep their (safe) folders: 'day1/a.jpg' and 'day2/a.jpg' are both unique."""
     taken, out = set(), []
     for name in names:
-        stem, ext = os.path.splitext(safe_name(name))
+        stem, ext = os.path.splitext(safe_path(name) if folders else safe_name(name))
         candidate, n = stem + ext, 2
         while candidate.lower() in taken:
             candidate = f"{stem}-{n}{ext}"
@@ -47,13 +57,13 @@ def unique_names(names) -> list[str]:
     return out
 
 
-def make_zip(files) -> bytes:
-    """files: iterable of (name, bytes). Names are made safe and unique."""
+def make_zip(files, folders: bool = False) -> bytes:
+    """files: iterable of (name, bytes). Names are made safe and unique (keeping their folders if asked)."""
     files = list(files)
     now = time.localtime()[:6]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        for name, (_old, payload) in zip(unique_names(n for n, _ in files), files):
+        for name, (_old, payload) in zip(unique_names((n for n, _ in files), folders), files):
             info = zipfile.ZipInfo(name, date_time=max(now, (1980, 1, 1, 0, 0, 0)))
             stored = os.path.splitext(name)[1].lower() in STORED_EXTENSIONS
             info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
@@ -89,18 +99,23 @@ def zip_op(data: bytes, name: str = "", options: dict | None = None) -> dict:
     """Operation "zip": pack many files into one ZIP.
 
     data    = the files' bytes one after another (in JavaScript: new Blob(parts).arrayBuffer())
-    options = {"files": [{"name": "a.jpg", "size": 1234}, ...]} in the same order; sizes cut `data`.
+    options = {"files": [{"name": "a.jpg", "size": 1234}, ...], "folders": false} in the same order; sizes
+              cut `data`.
     name    = the ZIP's file name (default "image-studio.zip").
-    Names are stripped of folders and made unique: a.jpg, a-2.jpg, ... JPEG/PNG/WebP/GIF are stored
-    as they are (ZIP_STORED); anything else is deflated.
+    Names are made unique (a.jpg, a-2.jpg, ...) and stripped of folders, unless `folders` is true: then
+    "day1/a.jpg" keeps its (safe) folder. JPEG/PNG/WebP/GIF are stored as they are (ZIP_STORED); anything
+    else is deflated.
     """
     options = options or {}
-    unknown = set(options) - {"files"}
+    unknown = set(options) - {"files", "folders"}
     if unknown:
         raise BadOptions(f"{name or 'the ZIP'}: unknown zip option(s): {', '.join(sorted(unknown))}")
+    folders = options.get("folders", False)
+    if not isinstance(folders, bool):
+        raise BadOptions(f"{name or 'the ZIP'}: zip option folders must be true or false")
     files = split_files(data, options.get("files"), name)
-    names = unique_names(n for n, _ in files)
-    archive = make_zip(files)
+    names = unique_names((n for n, _ in files), folders)
+    archive = make_zip(files, folders)
     zip_name = safe_name(name or "image-studio.zip")
     if not zip_name.lower().endswith(".zip"):
         zip_name += ".zip"

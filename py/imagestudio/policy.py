@@ -11,6 +11,9 @@ class CleanPolicy:
     keep_icc: bool = True           # dropping the colour profile shifts colours
     keep_copyright: bool = False
 
+    # finding key -> the option that lets it stay in a cleaned file (every other finding is removed)
+    KEEPABLE = {"orientation": "keep_orientation", "icc_profile": "keep_icc", "copyright": "keep_copyright"}
+
     @classmethod
     def from_dict(cls, options: dict | None) -> "CleanPolicy":
         options = dict(options or {})
@@ -28,10 +31,5 @@ class CleanPolicy:
 
     def allows(self, finding) -> bool:
         """True when a finding may remain in a cleaned file."""
-        if finding.key == "orientation":
-            return self.keep_orientation
-        if finding.key == "icc_profile":
-            return self.keep_icc
-        if finding.key == "copyright":
-            return self.keep_copyright
-        return False
+        option = self.KEEPABLE.get(finding.key)
+        return bool(option and getattr(self, option))

@@ -29,6 +29,8 @@ SUBSAMPLING = ("4:4:4", "4:2:2", "4:2:0")
 AUTO_QUALITY = {"off": None, "visually_lossless": 0.985, "balanced": 0.97, "small": 0.95}
 DEFAULT_QUALITY = 80          # used when a lossy re-encode has no quality set
 MAX_EDGE = 30000              # largest output side accepted in a recipe (decode.py guards the pixel count)
+MIN_PERCENT, MAX_PERCENT = 0.1, 1000  # resize.percent range
+MAX_TARGET_KB = 1_000_000     # largest encode.target_kb
 _ASPECT_RE = re.compile(r"^([1-9]\d{0,3}):([1-9]\d{0,3})$")
 _COLOR_RE = re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
@@ -130,7 +132,7 @@ class Resize:
     def __post_init__(self):
         for key in ("long_edge", "width", "height"):
             _check_int(f"resize.{key}", getattr(self, key), 1, MAX_EDGE, optional=True)
-        _check_number("resize.percent", self.percent, 0.1, 1000, optional=True)
+        _check_number("resize.percent", self.percent, MIN_PERCENT, MAX_PERCENT, optional=True)
         _check_choice("resize.fit", self.fit, FITS)
         _check_bool("resize.upscale", self.upscale)
         modes = [self.long_edge is not None, self.percent is not None,
@@ -180,7 +182,7 @@ class Encode:
     format: str = "keep"          # keep | jpeg | png | webp ("keep" writes GIF as GIF, BMP and TIFF as PNG)
     quality: int | None = None    # JPEG/WebP 1-100; None = DEFAULT_QUALITY when re-encoding
     auto_quality: str = "off"     # off | visually_lossless | balanced | small (see AUTO_QUALITY)
-    target_kb: float | None = None  # "at most N KB": highest quality that fits, then smaller sizes if it must
+    target_kb: float | None = None  # "at most N KiB" (1024 bytes): highest quality that fits, then smaller sizes if it must
     progressive: bool = False     # JPEG: ~1% smaller here, but twice the encode time in the browser
     subsampling: str = "4:2:0"    # JPEG chroma subsampling
     optimize: bool = True         # JPEG: optimised Huffman tables (about 3% smaller, almost free)
@@ -193,7 +195,7 @@ class Encode:
         _check_choice("encode.format", self.format, FORMATS)
         _check_int("encode.quality", self.quality, 1, 100, optional=True)
         _check_choice("encode.auto_quality", self.auto_quality, tuple(AUTO_QUALITY))
-        _check_number("encode.target_kb", self.target_kb, 1, 1_000_000, optional=True)
+        _check_number("encode.target_kb", self.target_kb, 1, MAX_TARGET_KB, optional=True)
         _check_bool("encode.progressive", self.progressive)
         _check_choice("encode.subsampling", self.subsampling, SUBSAMPLING)
         _check_bool("encode.optimize", self.optimize)
@@ -282,7 +284,7 @@ PRESETS = {
               "description": "Metadata removed, longest side 2048 px, quality chosen per photo (balanced).",
               "recipe": {"resize": {"long_edge": 2048}, "encode": {"auto_quality": "balanced"}}},
     "email": {"label": "Email",
-              "description": "JPEG of at most 500 KB, longest side 2048 px, the best quality that fits.",
+              "description": "JPEG of at most 500 KiB (512,000 bytes), longest side 2048 px, the best quality that fits.",
               "recipe": {"resize": {"long_edge": 2048}, "encode": {"format": "jpeg", "target_kb": 500}}},
     "web": {"label": "Web",
             "description": "WebP at quality 80, longest side 1920 px.",
@@ -294,30 +296,3 @@ def preset(name: str) -> Recipe:
     if name not in PRESETS:
         raise BadOptions(f"unknown preset {name!r} (known: {', '.join(PRESETS)})")
     return Recipe.from_dict(PRESETS[name]["recipe"])
-
-
-def catalogue() -> dict:
-    """Everything the page needs to build its controls: defaults, presets (full recipes) and choices."""
-    return {
-        "defaults": Recipe().to_dict(),
-        "presets": [{"id": key, "label": p["label"], "description": p["description"],
-                     "recipe": preset(key).to_dict()} for key, p in PRESETS.items()],
-        "choices": {"aspects": list(ASPECTS), "anchors": list(ANCHORS), "positions": list(POSITIONS),
-                    "fits": list(FITS), "formats": list(FORMATS), "subsampling": list(SUBSAMPLING),
-                    "auto_quality": {k: v for k, v in AUTO_QUALITY.items()}},
-        "default_quality": DEFAULT_QUALITY,
-        "limits": _limits(),
-    }
-
-
-def _limits() -> dict:
-    from . import decode  # decode imports nothing from here, but keep recipe.py importable on its own
-    return {"max_pixels": decode.MAX_PIXELS, "max_animation_pixels": decode.MAX_ANIMATION_PIXELS,
-            "max_frames": decode.MAX_FRAMES, "max_edge": MAX_EDGE}
-
-
-def presets_op(data: bytes = b"", name: str = "", options: dict | None = None) -> dict:
-    """Operation "presets": defaults, presets and choices, so the page never duplicates them in JS."""
-    if options:
-        raise BadOptions(f"presets takes no options, got: {', '.join(sorted(options))}")
-    return {"ok": True, "data": None, "mime": "application/json", "name": "", "report": catalogue()}

@@ -88,10 +88,10 @@ def test_watermark_preview_output_and_compare(page, tmp_path):
     assert page.evaluate(font_loaded)
     assert "night.jpg" in page.locator("#wm-preview-caption").inner_text()  # the first photo, until another is chosen
     pick(page, tmp_path, {"day.png": plain_png((200, 100), (250, 250, 250))})
-    page.get_by_role("button", name="Preview the watermark on day.png").press("Enter")
+    page.get_by_role("button", name="Thumbnail of day.png: show the watermark preview on it").press("Enter")
     assert page.locator("#wm-preview-caption").inner_text() == "Preview on day.png"
     assert preview.evaluate("c => c.width / c.height") == 2
-    page.get_by_role("button", name="Preview the watermark on night.jpg").click()
+    page.get_by_role("button", name="Thumbnail of night.jpg: show the watermark preview on it").click()
     bare = preview.evaluate("c => c.toDataURL()")  # bottom right, the default place
     page.get_by_role("radio", name="Top left").check()
     opacity = page.get_by_label("Opacity", exact=True)
@@ -108,7 +108,6 @@ def test_watermark_preview_output_and_compare(page, tmp_path):
     }""")
     assert corners[0] > 200 and corners[1] < 60
 
-    page.locator("#process").click()
     name, data = download_card(page, "night.jpg")
     assert name == "night-wm.jpg"
     out = image_of(data)
@@ -129,7 +128,6 @@ def test_watermark_preview_output_and_compare(page, tmp_path):
     assert all(abs(a - b) < 0.02 for a, b in zip(seen, made)), (seen, made)
 
     page.get_by_role("radio", name="Tiled over the whole photo").check()
-    page.locator("#process").click()
     _, data = download_card(page, "night.jpg")
     out = image_of(data)
     assert brightest(out, (600, 400, 900, 600)) > 120 and brightest(out, (300, 200, 600, 400)) > 120
@@ -141,7 +139,6 @@ def test_watermark_preview_output_and_compare(page, tmp_path):
     page.get_by_label("Logo file (PNG)", exact=True).set_input_files(str(logo))
     page.get_by_text("Using logo.png").wait_for()
     page.get_by_role("radio", name="Top right").check()
-    page.locator("#process").click()
     _, data = download_card(page, "night.jpg")
     out = image_of(data).convert("RGB")
     r, g, _b = out.getpixel((820, 78))    # inside the logo: 20 % of the short side, 3 % from the edges

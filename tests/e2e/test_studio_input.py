@@ -1,5 +1,7 @@
 """Getting files in: picker, a synthetic drop and paste; each file's card, badge, report and GPS copy."""
 
+import re
+
 from conftest import wait_engine_ready
 from studio_helpers import GPS_LATLON, card, download_card, drop, gps_photo, image_of, photo_with_hidden_thumbnail, \
     pick, plain_png, assert_no_private_metadata
@@ -15,11 +17,14 @@ def test_picker_drop_and_paste_make_cards_with_badges_and_reports(context, page,
     assert beach.locator(".thumb img").evaluate("img => img.naturalWidth") == 120
     wait_engine_ready(page)
 
-    badge = beach.get_by_role("button", name="Reveals location")
+    # Once cleaned, the badge says calmly what was removed; the report stays folded into one line.
+    badge = beach.get_by_role("button", name=re.compile("^Removed location, camera"))
     badge.wait_for()
+    assert "badge calm" in badge.get_attribute("class")
     coords = f"{GPS_LATLON[0]:.6f}, {GPS_LATLON[1]:.6f}"
-    # A file that reveals where it was taken opens its report at once, with the coordinates and a copy button.
-    assert badge.get_attribute("aria-expanded") == "true"
+    assert coords in beach.locator(".report-line").inner_text()
+    assert badge.get_attribute("aria-expanded") == "false"
+    badge.click()
     assert beach.locator(".gps-coords").inner_text() == coords
     beach.get_by_role("button", name="Copy the GPS coordinates of beach.jpg").click()
     assert page.evaluate("() => navigator.clipboard.readText()") == coords
@@ -36,7 +41,7 @@ def test_picker_drop_and_paste_make_cards_with_badges_and_reports(context, page,
     assert_no_private_metadata(data)
     assert image_of(data).size == (64, 48)
     flat = card(page, "flat.png")
-    flat.get_by_role("button", name="Clean").wait_for()  # nothing hidden: the badge says so
+    flat.get_by_role("button", name="Nothing to remove").wait_for()  # nothing hidden: the badge says so
 
     # Pasting an image from the clipboard (arrives as "image.png") gets a name of its own.
     drop(page, {"image.png": plain_png((50, 40), (200, 30, 30))}, event="paste")
@@ -62,7 +67,7 @@ def test_picker_drop_and_paste_make_cards_with_badges_and_reports(context, page,
     # A hidden EXIF thumbnail is shown in the report, so people see what the file would have given away.
     pick(page, tmp_path, {"cropped.jpg": photo_with_hidden_thumbnail()})
     cropped = card(page, "cropped.jpg")
-    cropped.get_by_role("button", name="Reveals camera, hidden pictures").click()
+    cropped.get_by_role("button", name=re.compile("^Removed camera, hidden pictures")).click()
     hidden = cropped.get_by_role("img", name="Hidden picture found in")
     hidden.wait_for()
     assert hidden.evaluate("img => img.complete && img.naturalWidth") == 80

@@ -6,7 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from imagestudio.recipe import Recipe, catalogue
+from imagestudio.catalogue import catalogue
+from imagestudio.recipe import Recipe
 
 from conftest import wait_engine_ready
 from studio_helpers import assert_no_private_metadata, card, download, download_card, image_of, photo, pick
@@ -17,10 +18,6 @@ PRESETS = {p["id"]: p for p in catalogue()["presets"]}
 
 def choose(page, label):
     page.get_by_role("radio", name=label).check()
-
-
-def process(page):
-    page.locator("#process").click()
 
 
 def test_each_preset_gives_what_it_says(page, tmp_path):
@@ -34,10 +31,9 @@ def test_each_preset_gives_what_it_says(page, tmp_path):
     assert image_of(data).tobytes() == image_of(original).tobytes()
     assert_no_private_metadata(data)
 
-    # Choosing another preset marks the result as out of date until it is processed again.
+    # Choosing another preset marks the result as out of date and makes it again, with no other click.
     choose(page, "Share safely")
     assert "harbour.jpg" in page.locator(".file.stale").inner_text()
-    process(page)
     name, data = download_card(page, "harbour.jpg")
     share = PRESETS["share"]["recipe"]
     assert name == f"harbour-{share['resize']['long_edge']}px.jpg"
@@ -47,7 +43,6 @@ def test_each_preset_gives_what_it_says(page, tmp_path):
     assert "SSIM" in card(page, "harbour.jpg").locator(".file-summary").inner_text()
 
     choose(page, "Email")
-    process(page)
     _, data = download_card(page, "harbour.jpg")
     email = PRESETS["email"]["recipe"]
     assert image_of(data).format == "JPEG"
@@ -56,7 +51,6 @@ def test_each_preset_gives_what_it_says(page, tmp_path):
     assert_no_private_metadata(data)
 
     choose(page, "Web")
-    process(page)
     name, data = download_card(page, "harbour.jpg")
     assert name.endswith(".webp")
     im = image_of(data)
@@ -67,7 +61,6 @@ def test_each_preset_gives_what_it_says(page, tmp_path):
     page.get_by_label("Format", exact=True).select_option("png")
     assert page.get_by_role("radio", name="Custom").is_checked()
     page.get_by_label("Longest edge (pixels)", exact=True).fill("800")
-    process(page)
     name, data = download_card(page, "harbour.jpg")
     im = image_of(data)
     assert name == "harbour-800px.png" and im.format == "PNG" and im.size == (800, 533)
@@ -88,7 +81,7 @@ def test_controls_reset_and_the_recipe_round_trips_as_command_line_json(page, tm
     assert quality.input_value() == "" and reset.is_disabled()
 
     choose(page, "Email")
-    page.get_by_label("At most (KB)", exact=True).fill("120")
+    page.get_by_label("At most (KiB)", exact=True).fill("120")
     page.get_by_label("Add a watermark", exact=True).select_option("text")
     page.get_by_label("Watermark text", exact=True).fill("© Studio test")
     name, data = download(page, page.get_by_role("button", name="Export recipe (JSON)"))
