@@ -8,10 +8,11 @@ The web worker, the tests and the command line all call this. A result is either
 import json
 import os
 
-from . import __version__, colour, receipt
+from . import __version__, colour, names, receipt
 from .containers import CONTAINERS, heif
 from .errors import BadOptions, EngineError, StillDirty, UnsupportedFormat
 from .policy import CleanPolicy
+from .recipe import Output
 from .report import sort_findings, summarize
 from .sniff import AVIF, HEIF, identify, sniff
 from .batch import zip_op
@@ -20,8 +21,25 @@ from .catalogue import presets_op
 
 
 def output_name(name: str, suffix: str, extension: str) -> str:
+    return names.output_name(name, suffix, extension)
+
+
+def _named(result: dict, name: str, options: dict) -> None:
+    """Apply the recipe's output naming to a result, and say what the input's name gives away."""
+    section = options.get("output") or {}
+    if not isinstance(section, dict) or set(section) - set(Output.__dataclass_fields__):
+        raise BadOptions(f"{name or 'this file'}: output must be an object with naming, pattern, index, "
+                         "keep_file_dates")
+    output = Output(**section)
+    report = result["report"]
     stem = os.path.splitext(os.path.basename(name or "image"))[0] or "image"
-    return f"{stem}-{suffix}.{extension}"
+    base, extension = os.path.splitext(result["name"])
+    suffix = base[len(stem) + 1:] if base.startswith(stem + "-") else base
+    result["name"] = names.output_name(name, suffix, extension[1:], output.naming, output.index, output.pattern)
+    report["name_leaks"] = names.leaks(name)
+    if report["name_leaks"] and stem in result["name"]:
+        report.setdefault("notes", []).append(f"the file name gives away {'; '.join(report['name_leaks'])}, and the "
+                                              "result's name keeps it: choose another output naming to leave it out")
 
 
 def _report(fmt, findings, **extra) -> dict:
@@ -109,6 +127,7 @@ def handle(op: str, data: bytes, options: dict | None = None, name: str = "") ->
         result = OPERATIONS[op](raw, name, options or {})
         if op in RECEIPTS and result.get("ok") and result.get("data") is not None:
             policy = CleanPolicy.from_dict((options or {}).get("policy")).to_dict()
+            _named(result, name, options or {})
             result["report"]["receipt"] = receipt.for_file(raw, name, result, policy)
         return result
     except EngineError as err:

@@ -10,7 +10,7 @@ import time
 import unicodedata
 import zipfile
 
-from .errors import BadOptions
+from .errors import BadOptions, StillDirty
 
 # Already-compressed formats are stored; deflating them again costs time and saves nothing.
 STORED_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".zip"}
@@ -57,19 +57,45 @@ def unique_names(names, folders: bool = False) -> list[str]:
     return out
 
 
-def make_zip(files, folders: bool = False) -> bytes:
-    """files: iterable of (name, bytes). Names are made safe and unique (keeping their folders if asked)."""
+FIXED_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest a ZIP can say: entries tell nothing of when they were packed
+
+
+def zip_date(modified_ms: float | None) -> tuple:
+    """A ZIP entry date: the fixed one, or a file's own date (ms since 1970, as File.lastModified), in UTC so no
+    time zone is given away."""
+    if modified_ms is None:
+        return FIXED_DATE
+    y, mo, d, h, mi, s = time.gmtime(max(modified_ms, 0) / 1000)[:6]
+    return max((y, mo, d, h, mi, s - s % 2), FIXED_DATE)  # a ZIP stores seconds in twos
+
+
+def make_zip(files, folders: bool = False, dates=None) -> bytes:
+    """files: iterable of (name, bytes); dates: one zip_date() tuple per file (default: the fixed date).
+    Names are made safe and unique (keeping their folders if asked). No archive comment, no per-entry comment
+    or extra fields."""
     files = list(files)
-    now = time.localtime()[:6]
+    dates = list(dates) if dates is not None else [FIXED_DATE] * len(files)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        for name, (_old, payload) in zip(unique_names((n for n, _ in files), folders), files):
-            info = zipfile.ZipInfo(name, date_time=max(now, (1980, 1, 1, 0, 0, 0)))
+        for name, (_old, payload), date in zip(unique_names((n for n, _ in files), folders), files, dates):
+            info = zipfile.ZipInfo(name, date_time=date)
             stored = os.path.splitext(name)[1].lower() in STORED_EXTENSIONS
             info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, payload)
-    return buffer.getvalue()
+    data = buffer.getvalue()
+    _verify_zip(data, dates)
+    return data
+
+
+def _verify_zip(data: bytes, dates: list) -> None:
+    """Fail closed: the archive says nothing beyond the names, the bytes and the dates chosen."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entries = archive.infolist()
+        if archive.comment or any(e.comment or e.extra for e in entries) or \
+                [e.date_time for e in entries] != [tuple(d) for d in dates]:
+            raise StillDirty("the ZIP would carry a comment, extra fields or dates that were not chosen; "
+                             "it was not made")
 
 
 def split_files(data: bytes, entries, name: str = "") -> list:
@@ -81,8 +107,12 @@ def split_files(data: bytes, entries, name: str = "") -> list:
         raise BadOptions(f"{label}: at most {MAX_FILES} files per ZIP")
     out, offset = [], 0
     for i, entry in enumerate(entries):
-        if not isinstance(entry, dict) or set(entry) != {"name", "size"}:
-            raise BadOptions(f"{label}: files[{i}] must be {{\"name\": ..., \"size\": ...}}")
+        if not isinstance(entry, dict) or not {"name", "size"} <= set(entry) <= {"name", "size", "modified"}:
+            raise BadOptions(f"{label}: files[{i}] must be {{\"name\": ..., \"size\": ...}} (and optionally "
+                             "\"modified\", the original's lastModified)")
+        modified = entry.get("modified")
+        if modified is not None and (isinstance(modified, bool) or not isinstance(modified, (int, float))):
+            raise BadOptions(f"{label}: files[{i}].modified must be a time in milliseconds since 1970")
         size = entry["size"]
         if isinstance(size, bool) or not isinstance(size, int) or size < 0:
             raise BadOptions(f"{label}: files[{i}].size must be a whole number of bytes")
@@ -107,7 +137,7 @@ def zip_op(data: bytes, name: str = "", options: dict | None = None) -> dict:
     else is deflated.
     """
     options = options or {}
-    unknown = set(options) - {"files", "folders"}
+    unknown = set(options) - {"files", "folders", "keep_file_dates"}
     if unknown:
         raise BadOptions(f"{name or 'the ZIP'}: unknown zip option(s): {', '.join(sorted(unknown))}")
     folders = options.get("folders", False)
@@ -115,9 +145,13 @@ def zip_op(data: bytes, name: str = "", options: dict | None = None) -> dict:
         raise BadOptions(f"{name or 'the ZIP'}: zip option folders must be true or false")
     files = split_files(data, options.get("files"), name)
     names = unique_names((n for n, _ in files), folders)
-    archive = make_zip(files, folders)
+    keep = options.get("keep_file_dates") is True
+    dates = [zip_date(entry.get("modified") if keep else None) for entry in options["files"]]
+    archive = make_zip(files, folders, dates)
     zip_name = safe_name(name or "image-studio.zip")
     if not zip_name.lower().endswith(".zip"):
         zip_name += ".zip"
+    kept = [{"key": "file_date", "label": "File date", "value": "%04d-%02d-%02d %02d:%02d:%02d UTC" % d,
+             "where": f"ZIP entry {n}"} for n, d in zip(names, dates) if d != FIXED_DATE]
     return {"ok": True, "data": archive, "mime": "application/zip", "name": zip_name,
-            "report": {"files": names, "count": len(names), "bytes_out": len(archive)}}
+            "report": {"files": names, "count": len(names), "bytes_out": len(archive), "kept": kept}}

@@ -7,6 +7,7 @@ so a preset, a limit or a geometry constant changes here (in the module that own
 from . import decode
 from .encode import WRITERS, Settings
 from .errors import BadOptions
+from .names import NAMINGS
 from .ops import watermark
 from .ops.crop import ANCHOR_SHARE
 from .policy import CleanPolicy
@@ -24,7 +25,7 @@ def catalogue() -> dict:
                      "recipe": preset(key).to_dict()} for key, p in PRESETS.items()],
         "choices": {"aspects": list(ASPECTS), "anchors": list(ANCHORS), "positions": list(POSITIONS),
                     "fits": list(FITS), "formats": list(FORMATS), "subsampling": list(SUBSAMPLING),
-                    "auto_quality": dict(AUTO_QUALITY)},
+                    "auto_quality": dict(AUTO_QUALITY), "namings": list(NAMINGS)},
         "default_quality": DEFAULT_QUALITY,
         "limits": _limits(),
         "formats": _formats(),

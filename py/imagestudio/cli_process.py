@@ -8,11 +8,13 @@ never stops the others.
 import argparse
 import base64
 import json
+import os
 from pathlib import Path
 
 from . import api, batch
 from .cli_files import add_receipt_flags, read_inputs, write_new, write_receipt
 from .errors import BadOptions
+from .names import NAMINGS
 from .recipe import AUTO_QUALITY, FITS, FORMATS, POSITIONS, PRESETS, SUBSAMPLING, Recipe
 
 # flag dest -> (recipe section, key); a flag left unset (None) leaves the recipe alone
@@ -30,6 +32,8 @@ FLAGS = {
     "background": ("encode", "background"),
     "keep_orientation": ("policy", "keep_orientation"), "keep_icc": ("policy", "keep_icc"),
     "keep_copyright": ("policy", "keep_copyright"),
+    "naming": ("output", "naming"), "name_pattern": ("output", "pattern"),
+    "keep_file_dates": ("output", "keep_file_dates"),
 }
 
 
@@ -72,6 +76,10 @@ def add_parser(sub) -> None:
     p.add_argument("--keep-orientation", action=argparse.BooleanOptionalAction, default=None)
     p.add_argument("--keep-icc", action=argparse.BooleanOptionalAction, default=None)
     p.add_argument("--keep-copyright", action=argparse.BooleanOptionalAction, default=None)
+    p.add_argument("--naming", choices=NAMINGS, help="result names: NAME-what (suffix), photo-001, random, pattern")
+    p.add_argument("--name-pattern", help="for --naming pattern: {n} number, {name} original name, {what} suffix")
+    p.add_argument("--keep-file-dates", action=argparse.BooleanOptionalAction, default=None,
+                   help="give results (and ZIP entries) the originals' modification dates")
     add_receipt_flags(p)
     p.set_defaults(run=cmd_process)
 
@@ -124,11 +132,13 @@ def cmd_process(args) -> int:
     outdir = Path(args.output)
     outdir.mkdir(parents=True, exist_ok=True)
     taken = {Path(p).resolve() for p in args.files}
-    failed, written, reports, receipts = 0, [], {}, []
-    for path, data in read_inputs(args.files):
+    failed, written, reports, receipts, dates = 0, [], {}, [], []
+    keep_dates = bool(recipe.get("output", {}).get("keep_file_dates"))
+    for index, (path, data) in enumerate(read_inputs(args.files), start=1):
         if data is None:
             failed += 1
             continue
+        recipe.setdefault("output", {})["index"] = index
         result = api.handle("process", data, recipe, Path(path).name)
         if not result["ok"]:
             print(f"error  {result['error']['message']}")
@@ -137,6 +147,10 @@ def cmd_process(args) -> int:
             continue
         target = write_new(outdir, result["name"], result["data"], taken)
         written.append((target.name, result["data"]))
+        modified = Path(path).stat().st_mtime if keep_dates else None
+        if modified is not None:
+            os.utime(target, (modified, modified))
+        dates.append(batch.zip_date(None if modified is None else modified * 1000))
         receipts.append(result["report"])
         report = result["report"]
         reports[path] = {k: v for k, v in result.items() if k != "data"}
@@ -150,7 +164,7 @@ def cmd_process(args) -> int:
                 print(f"       note: {note}")
     if args.zip and written:
         target = write_new(outdir, args.zip if args.zip.endswith(".zip") else args.zip + ".zip",
-                            batch.make_zip(written), taken)
+                            batch.make_zip(written, dates=dates), taken)
         print(f"zip    {target} ({len(written)} file(s))")
     if args.json:
         print(json.dumps(reports, indent=2))

@@ -10,6 +10,7 @@ A section left at its defaults does nothing; a recipe with every pixel section a
 import re
 from dataclasses import asdict, dataclass, field, fields
 
+from . import names
 from .errors import BadOptions
 from .policy import CleanPolicy
 
@@ -221,8 +222,25 @@ class Report:
         _check_bool("report.ssim", self.ssim)
 
 
+@dataclass(frozen=True)
+class Output:
+    """What the results are called and which file dates they carry; never changes the file's bytes."""
+    naming: str = "suffix"          # names.NAMINGS: NAME-clean.jpg (today), photo-001.jpg, random, pattern
+    pattern: str = names.DEFAULT_PATTERN  # for naming "pattern": {n} number, {name} original name, {what} suffix
+    index: int = 1                  # this file's number in the batch (the page and the CLI count)
+    keep_file_dates: bool = False   # downloads and ZIP entries carry the original's date, not a fixed one
+
+    def __post_init__(self):
+        _check_choice("output.naming", self.naming, names.NAMINGS)
+        why = names.check_pattern(self.pattern)
+        if why:
+            _fail("output.pattern", why)
+        _check_int("output.index", self.index, 1, 10_000_000)
+        _check_bool("output.keep_file_dates", self.keep_file_dates)
+
+
 SECTIONS = {"crop": Crop, "resize": Resize, "watermark": Watermark, "encode": Encode, "policy": CleanPolicy,
-            "report": Report}
+            "report": Report, "output": Output}
 
 
 @dataclass(frozen=True)
@@ -233,6 +251,7 @@ class Recipe:
     encode: Encode = field(default_factory=Encode)
     policy: CleanPolicy = field(default_factory=CleanPolicy)
     report: Report = field(default_factory=Report)
+    output: Output = field(default_factory=Output)
 
     @classmethod
     def from_dict(cls, data: dict | None) -> "Recipe":
