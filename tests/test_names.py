@@ -33,9 +33,9 @@ def test_plain_names_are_not_flagged(name):
 def test_the_report_flags_a_leaky_name_that_the_result_keeps():
     result = api.handle("clean", dirty.jpeg(), {}, "PXL_20240512_142233.jpg")
     assert result["name"] == "PXL_20240512_142233-clean.jpg"
-    assert any("file name gives away" in n for n in result["report"]["notes"])
+    assert any("Google Pixel" in leak for leak in result["report"]["name_leaks"]) and result["report"]["name_kept"]
     renamed = api.handle("clean", dirty.jpeg(), {"output": {"naming": "sequence", "index": 4}}, "PXL_20240512_142233.jpg")
-    assert renamed["name"] == "photo-004.jpg" and not any("file name" in n for n in renamed["report"]["notes"])
+    assert renamed["name"] == "photo-004.jpg" and not renamed["report"]["name_kept"]
     assert renamed["report"]["name_leaks"]  # still said in the report: the original is the user's to rename
 
 

@@ -36,10 +36,9 @@ def _named(result: dict, name: str, options: dict) -> None:
     base, extension = os.path.splitext(result["name"])
     suffix = base[len(stem) + 1:] if base.startswith(stem + "-") else base
     result["name"] = names.output_name(name, suffix, extension[1:], output.naming, output.index, output.pattern)
+    # What the name gives away, and whether the result's name still carries it (then the page suggests a naming).
     report["name_leaks"] = names.leaks(name)
-    if report["name_leaks"] and stem in result["name"]:
-        report.setdefault("notes", []).append(f"the file name gives away {'; '.join(report['name_leaks'])}, and the "
-                                              "result's name keeps it: choose another output naming to leave it out")
+    report["name_kept"] = bool(report["name_leaks"]) and stem in result["name"]
 
 
 def _report(fmt, findings, **extra) -> dict:
