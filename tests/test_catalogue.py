@@ -61,7 +61,7 @@ def test_lossy_flags_match_what_the_encoder_does(fmt):
 
 def test_kept_by_policy_names_the_options_that_let_a_finding_stay():
     table = catalogue()["kept_by_policy"]
-    assert set(table) == {"orientation", "icc_profile", "copyright"}
+    assert set(table) == {"orientation", "icc_profile", "copyright", "datetime_original"}
     for key, option in table.items():
         finding = Finding("other", key, key, "x", "EXIF")
         assert CleanPolicy(**{option: True}).allows(finding)

@@ -18,7 +18,8 @@ from .cli_files import add_receipt_flags, read_inputs, write_new, write_receipt
 
 def _policy(args) -> dict:
     return {"keep_orientation": args.keep_orientation, "keep_icc": args.keep_icc,
-            "keep_copyright": args.keep_copyright}
+            "keep_copyright": args.keep_copyright, "keep_capture_date": args.keep_capture_date,
+            "capture_date_only": args.capture_date_only}
 
 
 def _headline(summary: dict) -> str:
@@ -95,6 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keep-orientation", action=argparse.BooleanOptionalAction, default=True)
     p.add_argument("--keep-icc", action=argparse.BooleanOptionalAction, default=True)
     p.add_argument("--keep-copyright", action="store_true", default=False)
+    p.add_argument("--keep-capture-date", action="store_true", default=False,
+                   help="keep EXIF DateTimeOriginal (never its time zone, subseconds or GPS time)")
+    p.add_argument("--capture-date-only", action="store_true", default=False,
+                   help="with --keep-capture-date: the day, not the time of day")
     add_receipt_flags(p)
     p.set_defaults(run=cmd_clean)
     cli_process.add_parser(sub)

@@ -31,7 +31,8 @@ FLAGS = {
     "lossless": ("encode", "lossless"), "colors": ("encode", "colors"), "dither": ("encode", "dither"),
     "background": ("encode", "background"),
     "keep_orientation": ("policy", "keep_orientation"), "keep_icc": ("policy", "keep_icc"),
-    "keep_copyright": ("policy", "keep_copyright"),
+    "keep_copyright": ("policy", "keep_copyright"), "keep_capture_date": ("policy", "keep_capture_date"),
+    "capture_date_only": ("policy", "capture_date_only"),
     "naming": ("output", "naming"), "name_pattern": ("output", "pattern"),
     "keep_file_dates": ("output", "keep_file_dates"),
 }
@@ -76,6 +77,10 @@ def add_parser(sub) -> None:
     p.add_argument("--keep-orientation", action=argparse.BooleanOptionalAction, default=None)
     p.add_argument("--keep-icc", action=argparse.BooleanOptionalAction, default=None)
     p.add_argument("--keep-copyright", action=argparse.BooleanOptionalAction, default=None)
+    p.add_argument("--keep-capture-date", action=argparse.BooleanOptionalAction, default=None,
+                   help="keep EXIF DateTimeOriginal (never its time zone, subseconds or GPS time)")
+    p.add_argument("--capture-date-only", action=argparse.BooleanOptionalAction, default=None,
+                   help="with --keep-capture-date: the day, not the time of day")
     p.add_argument("--naming", choices=NAMINGS, help="result names: NAME-what (suffix), photo-001, random, pattern")
     p.add_argument("--name-pattern", help="for --naming pattern: {n} number, {name} original name, {what} suffix")
     p.add_argument("--keep-file-dates", action=argparse.BooleanOptionalAction, default=None,

@@ -171,7 +171,7 @@ EXIF_OUTPUTS = {"jpeg", "png", "webp"}   # GIF has no EXIF
 
 
 def save(frames: list, settings: Settings, icc: bytes | None = None, durations=None, loop=None,
-         copyright: str | None = None) -> bytes:
+         copyright: str | None = None, taken: bytes | None = None) -> bytes:
     """Encode one picture or an animation; returns the file bytes. `copyright` (kept by the policy) is
     written as an EXIF block holding that one tag."""
     pillow_format = WRITERS[settings.format][0]
@@ -185,8 +185,9 @@ def save(frames: list, settings: Settings, icc: bytes | None = None, durations=N
     profile = icc_for(icc, first.mode if first.mode != "P" else "RGB")
     if profile:
         options["icc_profile"] = profile
-    if copyright and settings.format in EXIF_OUTPUTS:
-        options["exif"] = b"Exif\x00\x00" + exif_reader.minimal(1, copyright.encode("utf-8"))
+    if (copyright or taken) and settings.format in EXIF_OUTPUTS:  # taken: the capture date the policy keeps
+        options["exif"] = b"Exif\x00\x00" + exif_reader.minimal(1, copyright.encode("utf-8") if copyright else None,
+                                                                taken)
     if settings.format == "jpeg":
         # Pillow scales given qtables by `quality` as a plain percentage, not libjpeg's quality curve: pass
         # the tables already scaled and no quality.

@@ -1,8 +1,13 @@
 """What a clean keeps. Everything not allowed here is removed and then verified gone."""
 
+import re
 from dataclasses import asdict, dataclass, fields
 
 from .errors import BadOptions
+
+
+# EXIF 'YYYY:MM:DD HH:MM:SS' or XMP 'YYYY-MM-DDTHH:MM:SS': what follows (subseconds, time zone) is never kept
+CAPTURE_DATE = re.compile(rb"\s*(\d{4})[:-](\d\d)[:-](\d\d)(?:[ T](\d\d):(\d\d)(?::(\d\d))?)?")
 
 
 @dataclass(frozen=True)
@@ -10,9 +15,12 @@ class CleanPolicy:
     keep_orientation: bool = True   # a minimal EXIF with only Orientation, so portraits stay upright
     keep_icc: bool = True           # dropping the colour profile shifts colours
     keep_copyright: bool = False
+    keep_capture_date: bool = False  # EXIF DateTimeOriginal alone: never its time zone, subseconds or GPS time
+    capture_date_only: bool = False  # with keep_capture_date: the day, not the time of day
 
     # finding key -> the option that lets it stay in a cleaned file (every other finding is removed)
-    KEEPABLE = {"orientation": "keep_orientation", "icc_profile": "keep_icc", "copyright": "keep_copyright"}
+    KEEPABLE = {"orientation": "keep_orientation", "icc_profile": "keep_icc", "copyright": "keep_copyright",
+                "datetime_original": "keep_capture_date"}
 
     @classmethod
     def from_dict(cls, options: dict | None) -> "CleanPolicy":
@@ -32,4 +40,17 @@ class CleanPolicy:
     def allows(self, finding) -> bool:
         """True when a finding may remain in a cleaned file."""
         option = self.KEEPABLE.get(finding.key)
+        if finding.key == "datetime_original" and self.capture_date_only and finding.value[10:].strip(" :"):
+            return False  # a time of day is there although only the date is kept
         return bool(option and getattr(self, option))
+
+    def capture_date(self, taken: bytes | None) -> bytes | None:
+        """DateTimeOriginal as kept: None, 'YYYY:MM:DD HH:MM:SS', or the date with the time left blank (as EXIF
+        writes an unknown time)."""
+        found = CAPTURE_DATE.match(taken or b"") if self.keep_capture_date else None
+        if not found:
+            return None
+        day = b":".join(found.group(1, 2, 3))
+        if self.capture_date_only or found.group(4) is None:
+            return day + b"   :  :  "
+        return day + b" " + b":".join(found.group(4, 5)) + b":" + (found.group(6) or b"00")

@@ -131,10 +131,14 @@ def _reencode(data: bytes, name: str, recipe: Recipe, fmt) -> dict:
         decoded.notes.append(f"{out_fmt.upper()} cannot hold an animation: only the first frame was kept")
     icc = colours.profile
     copyright = decoded.copyright if recipe.policy.keep_copyright else None
+    taken = recipe.policy.capture_date(next((f["value"].encode("ascii", "replace") for f in (inspected or {}).get(
+        "findings", []) if f["key"] == "datetime_original"), None))
+    if taken and out_fmt not in encode.EXIF_OUTPUTS:
+        decoded.notes.append(f"{out_fmt.upper()} cannot carry the capture date: it was not kept")
     if copyright and out_fmt not in encode.EXIF_OUTPUTS:
         decoded.notes.append(f"{out_fmt.upper()} cannot carry the copyright notice: it was not kept")
     outcome = compress.compress(frames, recipe.encode, out_fmt, icc, decoded.durations, decoded.loop, name,
-                                copyright)
+                                copyright, taken)
     clock["encode"] = time.perf_counter()
     settings = outcome.settings
     if recipe.report.ssim and outcome.ssim is None and settings.lossy and len(outcome.frames) == 1:

@@ -18,7 +18,9 @@ def minimal_exif(findings, policy) -> bytes | None:
     notice = None
     if policy.keep_copyright:
         notice = next((f.value for f in findings if f.key == "copyright"), None)
-    return exif_reader.minimal(turn, notice.encode("utf-8") if notice else None)
+    taken = next((f.value for f in findings if f.key == "datetime_original"), None)
+    return exif_reader.minimal(turn, notice.encode("utf-8") if notice else None,
+                               policy.capture_date(taken.encode("ascii", "replace") if taken else None))
 
 
 def minimal_exif_from(exif_blob: bytes, policy) -> bytes | None:
@@ -27,4 +29,5 @@ def minimal_exif_from(exif_blob: bytes, policy) -> bytes | None:
         return None
     turn = exif_reader.orientation(exif_blob) if policy.keep_orientation else 1
     notice = exif_reader.copyright_text(exif_blob) if policy.keep_copyright else None
-    return exif_reader.minimal(turn, notice)
+    taken = policy.capture_date(exif_reader.capture_date(exif_blob)) if policy.keep_capture_date else None
+    return exif_reader.minimal(turn, notice, taken)

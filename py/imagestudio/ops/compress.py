@@ -44,7 +44,7 @@ def _label(name):
 
 
 def compress(frames: list, enc: Encode, fmt: str, icc=None, durations=None, loop=None, name: str = "",
-             copyright: str | None = None) -> Outcome:
+             copyright: str | None = None, taken: bytes | None = None) -> Outcome:
     settings = encode.Settings.from_recipe(enc, fmt)
     if enc.auto_quality != "off" or enc.target_kb is not None:
         settings = replace(settings, tables=encode.JPEG_CHOSEN_QUALITY_TABLES)  # the tool picks the quality
@@ -61,7 +61,7 @@ def compress(frames: list, enc: Encode, fmt: str, icc=None, durations=None, loop
         level = None
 
     def save(pictures, s):
-        return encode.save(pictures, s, icc, durations, loop, copyright)
+        return encode.save(pictures, s, icc, durations, loop, copyright, taken)
 
     ssim, tries = None, 0
     if level is not None:

@@ -288,8 +288,21 @@ def copyright_text(exif_bytes: bytes) -> bytes | None:
     return value or None
 
 
+def capture_date(exif_bytes: bytes) -> bytes | None:
+    """DateTimeOriginal from the Exif IFD, as written ('YYYY:MM:DD HH:MM:SS'), or None."""
+    pointer_entry, order = _ifd0_entry(exif_bytes, 0x8769)
+    at = tiffifd.pointer(pointer_entry, order) if pointer_entry else None
+    if at is None:
+        return None
+    raw = exif_bytes[6:] if exif_bytes.startswith(b"Exif\x00\x00") else exif_bytes
+    entry = tiffifd.entry(raw, at, order, 0x9003)
+    value = entry[2].split(b"\x00")[0].strip() if entry else b""
+    return value if len(value) >= 10 and value[:4].isdigit() else None
+
+
 @functools.lru_cache(maxsize=64)  # each clean pass asks again, mostly for the same Orientation
-def minimal(orientation_value: int = 1, copyright_value: bytes | None = None) -> bytes | None:
+def minimal(orientation_value: int = 1, copyright_value: bytes | None = None,
+            taken: bytes | None = None) -> bytes | None:
     """A TIFF-structured EXIF body (no 'Exif\\0\\0' header) with only what the policy keeps, or None."""
     import piexif
 
@@ -298,6 +311,7 @@ def minimal(orientation_value: int = 1, copyright_value: bytes | None = None) ->
         ifd0[piexif.ImageIFD.Orientation] = orientation_value
     if copyright_value:
         ifd0[piexif.ImageIFD.Copyright] = copyright_value
-    if not ifd0:
+    if not ifd0 and not taken:
         return None
-    return piexif.dump({"0th": ifd0})[6:]
+    exif_ifd = {piexif.ExifIFD.DateTimeOriginal: taken} if taken else {}
+    return piexif.dump({"0th": ifd0, "Exif": exif_ifd})[6:]
