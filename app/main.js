@@ -141,7 +141,7 @@ function removeItem(item) {
 }
 
 function recipeFor(item) {
-  return panel.recipeFor({ box: item.box, rotate: item.rotate });
+  return panel.recipeFor({ box: item.box, rotate: item.rotate, index: items.items.indexOf(item) + 1 });
 }
 
 function keyFor(item) {
@@ -231,6 +231,19 @@ $("clear").addEventListener("click", () => {
   $("dropzone").focus();
 });
 $("zip").addEventListener("click", () => downloadZip());
+$("receipt").addEventListener("click", () => downloadReceipt(true));
+$("receipt-json").addEventListener("click", () => downloadReceipt(false));
+
+// The privacy receipt of every finished file, made by the engine from their reports (a page or JSON).
+async function downloadReceipt(page) {
+  const done = items.items.filter((i) => i.output && i.state === "done");
+  if (!done.length) return;
+  const name = page ? "privacy-receipt.html" : "privacy-receipt.json";
+  const result = await engine.call("receipt", name, null,
+    { reports: done.map((i) => i.output.report), page });
+  if (!result.ok) return bar.say(`The receipt could not be made: ${result.error.message}`);
+  saveBytes(result.data, result.mime, result.name);
+}
 
 async function downloadZip() {
   const done = items.items.filter((i) => i.output && i.state === "done");
@@ -241,10 +254,12 @@ async function downloadZip() {
   const keepFolders = $("zip-folders").checked;
   const files = done.map((i) => {
     const folder = keepFolders && i.path.includes("/") ? i.path.slice(0, i.path.lastIndexOf("/") + 1) : "";
-    return { name: folder + i.output.name, size: i.output.data.byteLength };
+    return { name: folder + i.output.name, size: i.output.data.byteLength, modified: i.file.lastModified };
   });
   const joined = await new Blob(done.map((i) => i.output.data)).arrayBuffer();
-  const result = await engine.call("zip", "image-studio.zip", joined, { files, folders: keepFolders });
+  const keepDates = Boolean(panel.recipe?.output?.keep_file_dates);  // else the engine dates every entry 1980-01-01
+  const result = await engine.call("zip", "image-studio.zip", joined,
+    { files, folders: keepFolders, keep_file_dates: keepDates });
   bar.render();
   if (!result.ok) return bar.say(`The ZIP could not be made: ${result.error.message}`);
   saveBytes(result.data, result.mime || "application/zip", result.name || "image-studio.zip");

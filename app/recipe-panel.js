@@ -12,6 +12,8 @@ const WORDS = {
   off: "Off — use the quality below", visually_lossless: "Visually lossless", balanced: "Balanced", small: "Small",
   contain: "Fit inside", cover: "Fill and cut", stretch: "Stretch", free: "Free",
   center: "Centre",
+  suffix: "Original name + what was done", sequence: "photo-001, photo-002 …", random: "Random letters",
+  pattern: "My pattern",
 };
 const word = (id) => WORDS[id] || id.replace(/[-_]/g, " ").replace(/^./, (c) => c.toUpperCase());
 
@@ -269,7 +271,20 @@ export class RecipePanel extends EventTarget {
     return this.section("What to keep",
       this.checkbox("policy.keep_orientation", "Keep orientation (portraits stay upright)"),
       this.checkbox("policy.keep_icc", "Keep the colour profile"),
-      this.checkbox("policy.keep_copyright", "Keep the copyright notice"));
+      this.checkbox("policy.keep_copyright", "Keep the copyright notice"),
+      this.checkbox("policy.keep_capture_date", "Keep the date taken (never the time zone or place)"),
+      this.checkbox("policy.capture_date_only", "Only the day, not the time",
+        { when: () => this.recipe.policy.keep_capture_date }),
+      this.checkbox("output.keep_file_dates", "Keep the originals' file dates in the ZIP"),
+      this.select("output.naming", "Name the results", this.catalogue.choices.namings.map((n) => [n, word(n)])),
+      this.textField("output.pattern", "Name pattern",
+        { hint: "{n} number, {name} original name, {what} what was done", when: () => this.recipe.output.naming === "pattern" }));
+  }
+
+  textField(path, label, { hint, when } = {}) {
+    const input = el("input");
+    input.type = "text";
+    return this.control({ path, label, input, hint, read: (i) => i.value, write: (i, v) => { i.value = v ?? ""; }, when });
   }
 
   watermarkControls() {
@@ -432,6 +447,8 @@ export class RecipePanel extends EventTarget {
     const recipe = clone(this.recipe);
     if (extra.box) recipe.crop = { ...recipe.crop, aspect: "free", box: extra.box };
     if (extra.rotate) recipe.crop = { ...recipe.crop, rotate: extra.rotate };  // quarter turns from the crop editor
+    // The file's number in the batch matters only to names that count (photo-001.jpg).
+    if (extra.index && recipe.output?.naming !== "suffix") recipe.output = { ...recipe.output, index: extra.index };
     // The compare view shows SSIM for every lossy result, not only when auto quality measured it.
     recipe.report = { ...recipe.report, ssim: true };
     return recipe;
