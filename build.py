@@ -56,9 +56,23 @@ PYPI_WHEELS = {
 }
 # The site's own files, copied as they are.
 SITE_SOURCES = ("index.html", "manifest.webmanifest", "app", "static")
-CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; "
+# The page's policy: index.html carries the same text in a meta tag (a test checks). `worker-src blob:` lets the
+# page start its worker from a blob: bootstrap, which inherits this policy (app/worker-start.js).
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; connect-src 'self'; "
        "img-src 'self' blob: data:; style-src 'self'; font-src 'self'; manifest-src 'self'; "
        "object-src 'none'; base-uri 'self'; form-action 'none'")
+# Sent by `serve` and the test server, and added by the service worker to everything it serves (GitHub Pages
+# sends none of them).
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), usb=(), serial=(), bluetooth=(), payment=(), "
+                          "display-capture=()",
+}
+# Files whose hash cannot be in the page's list of file hashes (SITE_FILES): the list itself, the page
+# script that carries it (index.html checks it by Subresource Integrity), index.html and the service worker.
+UNLISTED = ("app/site-files.js", "app/main.js", "index.html", "app/sw.js", "sw.js")
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 
 
@@ -291,7 +305,13 @@ def build() -> Path:
                 shutil.copytree(source, staging / name, ignore=shutil.ignore_patterns(".*", "*.map"))
             elif source.exists():
                 shutil.copy2(source, staging / name)
+        files = _file_hashes(staging)
+        (staging / "app" / "site-files.js").write_text(
+            (staging / "app" / "site-files.js").read_text().replace(
+                "SITE_FILES = null", "SITE_FILES = " + json.dumps({k: v for k, v in files.items() if k not in UNLISTED},
+                                                                    indent=1, sort_keys=True)))
         _bundle_page(staging)
+        _pin_page_script(staging)
         _write_service_worker(staging)
         # Swap in one step, so a server running from dist/ never sees a half-built site.
         retired = staging.with_name(staging.name + "-old")
@@ -310,46 +330,72 @@ def _bundle_page(site: Path) -> None:
     """app/main.js and every module it imports become one file (esbuild, not minified): a first visit then
     waits for one request instead of eleven before the drop zone works. The worker stays its own module.
     The separate modules stay in dist/ too (tests import bridge.js from there)."""
-    _node("bundle the page's modules", [str(ROOT / "tools" / "bundle_page.mjs"), str(site / "app" / "main.js")])
+    _node("bundle the page's modules", [str(ROOT / "tools" / "bundle_page.mjs"), str(site)])
+
+
+def _file_hashes(site: Path) -> dict[str, str]:
+    """Every file of the site (relative path -> sha256 hex), in a stable order."""
+    return {path.relative_to(site).as_posix(): sha256(path.read_bytes())
+            for path in sorted(site.rglob("*")) if path.is_file()}
+
+
+def _pin_page_script(site: Path) -> None:
+    """index.html loads the page's script with Subresource Integrity: the browser refuses a changed script,
+    and with it the list of file hashes the script carries."""
+    page = site / "index.html"
+    digest = base64.b64encode(hashlib.sha384((site / "app" / "main.js").read_bytes()).digest()).decode()
+    tag = '<script type="module" src="app/main.js"></script>'
+    html = page.read_text()
+    if tag not in html:
+        fail(f"index.html has no {tag} to pin")
+    page.write_text(html.replace(tag, f'<script type="module" src="app/main.js" integrity="sha384-{digest}"></script>'))
 
 
 def _write_service_worker(site: Path) -> None:
-    """sw.js gets the list of every file to precache and a version that changes with any byte of the site."""
-    files = sorted(p for p in site.rglob("*") if p.is_file() and p.name != "sw.js")
-    version = hashlib.sha256()
-    for path in files:
-        version.update(path.relative_to(site).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    urls = ["./"] + [path.relative_to(site).as_posix() for path in files]
-    template = (ROOT / "app" / "sw.js").read_text()
-    script = (template.replace("__PRECACHE_URLS__", json.dumps(urls))
-              .replace("__SITE_VERSION__", version.hexdigest()[:16]))
-    (site / "sw.js").write_text(script)
+    """sw.js gets every file to precache with its sha256 (checked while installing), a version that changes
+    with any byte of the site, and the headers it adds to what it serves."""
     (site / "app" / "sw.js").unlink()  # only the root copy may control the whole site
+    files = _file_hashes(site)
+    version = sha256(json.dumps(files, sort_keys=True).encode())[:16]
+    precache = {"./": files["index.html"], **files}
+    template = (ROOT / "app" / "sw.js").read_text()
+    script = (template.replace("__SITE_FILES__", json.dumps(precache, indent=1))
+              .replace("__SITE_HEADERS__", json.dumps(SECURITY_HEADERS))
+              .replace("__SITE_VERSION__", version))
+    (site / "sw.js").write_text(script)
 
 
 # --- serving ----------------------------------------------------------------------------------------
 
-class SiteHandler(http.server.SimpleHTTPRequestHandler):
-    """Static files with the site's CSP as a real header (a meta tag does not reach workers)."""
+class PlainSiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files with only a content type, as GitHub Pages serves them: none of the site's own headers."""
 
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
                       ".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript",
                       ".webmanifest": "application/manifest+json", ".whl": "application/zip"}
-
-    def end_headers(self):
-        self.send_header("Content-Security-Policy", CSP)
-        self.send_header("Cache-Control", "no-cache")
-        self.send_header("X-Content-Type-Options", "nosniff")
-        super().end_headers()
 
     def log_message(self, *args):
         if not getattr(self.server, "quiet", False):
             super().log_message(*args)
 
 
-def start_server(site: Path = DIST, port: int = 0, quiet: bool = True) -> http.server.ThreadingHTTPServer:
-    """Serve `site` on 127.0.0.1 in a background thread; the caller shuts it down."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), partial(SiteHandler, directory=str(site)))
+class SiteHandler(PlainSiteHandler):
+    """Static files with the site's CSP and other security headers (a meta tag does not reach workers
+    started from their own URL)."""
+
+    def end_headers(self):
+        for name, value in SECURITY_HEADERS.items():
+            self.send_header(name, value)
+        self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+
+def start_server(site: Path = DIST, port: int = 0, quiet: bool = True,
+                 headers: bool = True) -> http.server.ThreadingHTTPServer:
+    """Serve `site` on 127.0.0.1 in a background thread; the caller shuts it down. `headers=False` sends none
+    of the site's own headers, as GitHub Pages does (the security tests use it)."""
+    handler = SiteHandler if headers else PlainSiteHandler
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(site)))
     server.quiet = quiet
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()

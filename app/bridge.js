@@ -3,6 +3,7 @@
 // carry an AbortSignal: a queued job then just leaves the queue, a running one ends its own worker (a running
 // wasm call cannot be interrupted) while the other workers keep their warm engine. `onStart` tells the caller
 // when a worker really takes the job; the promise resolving is its end.
+import { startWorker } from "./worker-start.js";
 
 const MAX_WORKERS = 4;  // each worker holds its own Python heap; more than 4 costs memory for little gain
 
@@ -47,7 +48,7 @@ export class EngineBridge extends EventTarget {
   }
 
   spawn() {
-    const slot = { worker: new Worker(this.url, { type: "module" }), ready: false, job: null };
+    const slot = { worker: startWorker(this.url), ready: false, job: null };  // under the page's CSP
     slot.worker.onmessage = (event) => this.receive(slot, event.data);
     slot.worker.onerror = (event) => this.crash(slot, event.message || "the engine stopped");
     this.workers.push(slot);

@@ -45,10 +45,10 @@ engine.addEventListener("fatal", (e) => {
   $("engine").dataset.state = "error";
   $("engine-label").textContent = e.detail.message;
 });
-// Whether the engine starts or fails, the page is then kept for offline use.
+// Once the engine has started, the page is kept for offline use; an engine that cannot start is not.
 watchOffline($("offline"), new Promise((settled) => {
-  engine.addEventListener("ready", settled, { once: true });
-  engine.addEventListener("fatal", settled, { once: true });
+  engine.addEventListener("ready", () => settled(true), { once: true });
+  engine.addEventListener("fatal", () => settled(false), { once: true });
 }));
 
 // --- the catalogue: defaults, presets, limits and page facts come from Python ------------------------------

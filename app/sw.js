@@ -1,15 +1,67 @@
-// Offline cache: build.py fills in the list of every file of the site and a version that
-// changes with any byte, so a new build installs a fresh cache and drops the old one.
+// Offline cache. build.py fills in every file of the site with its sha256, a version that changes with
+// any byte, and the security headers the site's pages and files should carry.
+//  - Install checks each file's sha256 and aborts on any mismatch (a CDN may still serve an old copy).
+//  - A new version never takes over an open page: it waits until the page asks (its "reload" notice).
+//  - Every response it serves carries the CSP and the other headers, which GitHub Pages cannot send.
 const VERSION = "__SITE_VERSION__";
 const CACHE = `image-studio-${VERSION}`;
-const PRECACHE = __PRECACHE_URLS__;
+const FILES = __SITE_FILES__;      // URL (relative to this script) -> sha256 hex
+const HEADERS = __SITE_HEADERS__;  // header name -> value
+
+// This script itself arrives without a CSP on a host that sends no headers: close its own network doors
+// by hand. It only ever needs its own origin.
+const siteFetch = self.fetch.bind(self);
+self.fetch = (input, init) => {
+  const url = new URL(input instanceof Request ? input.url : String(input), self.location.href);
+  if (url.origin !== self.location.origin) return Promise.reject(new TypeError(`refused: ${url.origin} is not this site`));
+  return siteFetch(input, init);
+};
+for (const name of ["XMLHttpRequest", "WebSocket", "EventSource", "WebTransport"]) delete self[name];
+const noCode = () => { throw new EvalError("refused: code from strings is disabled on this site"); };
+self.eval = noCode;
+for (const fn of [function () {}, async function () {}, function* () {}, async function* () {}]) {
+  Object.defineProperty(Object.getPrototypeOf(fn), "constructor", { value: noCode });
+}
+self.Function = noCode;
+
+function hex(buffer) {
+  return [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function withHeaders(body, type, status = 200) {
+  const headers = new Headers(HEADERS);
+  if (type) headers.set("Content-Type", type);
+  return new Response(body, { status, headers });
+}
+
+// One file, checked. What the page has just downloaded is usually in the HTTP cache and is taken from
+// there; only a copy that fails the check is fetched again from the server, and checked again.
+async function verified(url, expected) {
+  for (const mode of ["default", "reload"]) {
+    const response = await siteFetch(new Request(url, { cache: mode }));
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    const bytes = await response.arrayBuffer();
+    if (hex(await crypto.subtle.digest("SHA-256", bytes)) === expected) {
+      return withHeaders(bytes, response.headers.get("Content-Type"));
+    }
+  }
+  throw new Error(`${url} is not the file this version of the site shipped (its SHA-256 differs): not installed`);
+}
 
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
+    const checked = await Promise.all(Object.entries(FILES).map(async ([url, hash]) => [url, await verified(url, hash)]));
     const cache = await caches.open(CACHE);
-    await cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" })));
-    await self.skipWaiting();
-  })());
+    await Promise.all(checked.map(([url, response]) => cache.put(url, response)));
+  })().catch(async (err) => {
+    await caches.delete(CACHE);  // nothing half-checked stays behind
+    throw err;
+  }));
+});
+
+// The page's "New version — reload" button: only then does a waiting version take over.
+self.addEventListener("message", (event) => {
+  if (event.data === "take-over") self.skipWaiting();
 });
 
 self.addEventListener("activate", (event) => {
@@ -18,6 +70,8 @@ self.addEventListener("activate", (event) => {
       // Earlier site versions, and the Python snapshot older versions of the worker made for themselves.
       if ((key.startsWith("image-studio-") && key !== CACHE) || key.startsWith("pyodide-snapshot-")) await caches.delete(key);
     }
+    // A first install also serves the page that installed it (same version). Later versions only
+    // activate once no page runs the old one, or when the page asked for it.
     await self.clients.claim();
   })());
 });
@@ -29,6 +83,8 @@ self.addEventListener("fetch", (event) => {
     const cache = await caches.open(CACHE);
     const key = request.mode === "navigate" ? "./" : request;
     const hit = await cache.match(key, { ignoreSearch: request.mode === "navigate" });
-    return hit || fetch(request);
+    if (hit) return hit;
+    const response = await siteFetch(request);
+    return withHeaders(response.body, response.headers.get("Content-Type"), response.status);
   })());
 });

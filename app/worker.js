@@ -1,13 +1,61 @@
 // The engine worker: boots Pyodide from the site itself and hands every job to ONE Python
 // entry point, imagestudio.api.handle_js. No Python source lives here.
-import { loadPyodide } from "../pyodide/pyodide.mjs";
-
-const indexURL = new URL("../pyodide/", import.meta.url).href;
+// The page starts it through a blob: bootstrap (app/worker-start.js) that sets self.imageStudioSite:
+// the site's root and the sha256 of every file of this version of the site.
+const SITE = self.imageStudioSite || { files: null, root: new URL("../", import.meta.url).href };
+const indexURL = new URL("pyodide/", SITE.root).href;
 // build.py ships a memory snapshot of a freshly started CPython (tools/make_snapshot.mjs: the interpreter
 // and the standard-library modules every start imports; no package, no data). Restoring it skips
 // CPython's own start-up, most of a first visit's boot; the service worker keeps it for offline visits
 // like every other file of the site.
 const SNAPSHOT_URL = new URL("python-snapshot.bin.gz", indexURL).href;
+
+// --- every file is checked before use ------------------------------------------------------------------
+// Pyodide's core, the standard library, the lock file, the wheels and the snapshot all come through
+// fetch(): each one's sha256 must be the one in the page's list, or it is refused. Checking the lock
+// file too means a wheel swapped together with its hash in the lock is refused as well.
+class Refused extends Error {}
+let refusal = null;  // the first file refused: the reason the engine cannot start
+const siteFetch = self.fetch.bind(self);
+
+function sitePath(url) {
+  return url.startsWith(SITE.root) ? url.slice(SITE.root.length).split(/[?#]/)[0] : url;
+}
+
+function refuse(reason) {
+  const error = new Refused(`The engine could not start: ${reason}. Reload the page; if this happens again, clear the offline copy.`);
+  refusal ??= error.message;
+  throw error;
+}
+
+async function verifiedBytes(url) {
+  const path = sitePath(url);
+  if (!SITE.files) refuse("this copy of the site has no list of its files' hashes to check them against");
+  const expected = Object.hasOwn(SITE.files, path) ? SITE.files[path] : null;
+  if (!expected) refuse(`${path} is not a file of this version of the site, so it was not loaded`);
+  const response = await siteFetch(url);
+  if (!response.ok) throw new Error(`${path} could not be loaded (HTTP ${response.status})`);
+  const bytes = await response.arrayBuffer();
+  const digest = [...new Uint8Array(await crypto.subtle.digest("SHA-256", bytes))]
+    .map((b) => b.toString(16).padStart(2, "0")).join("");
+  if (digest !== expected) refuse(`${path} is not the file this version of the site shipped (its SHA-256 differs), so it was refused`);
+  return bytes;
+}
+
+self.fetch = async (input) => {
+  const url = new URL(input instanceof Request ? input.url : String(input), SITE.root).href;
+  const bytes = await verifiedBytes(url);
+  const type = url.endsWith(".wasm") ? "application/wasm" : "application/octet-stream";
+  return new Response(bytes, { status: 200, headers: { "Content-Type": type } });
+};
+
+// Pyodide's JavaScript is checked the same way before it is imported (worker.js itself is checked by the
+// service worker when it installs the site).
+async function importPyodide() {
+  await Promise.all(["pyodide.mjs", "pyodide.asm.js"].map((name) => verifiedBytes(indexURL + name)));
+  return import(indexURL + "pyodide.mjs");
+}
+
 let pyodide = null;
 let api = null;
 
@@ -21,10 +69,9 @@ const WASM_PAGE = 65536;
 // Pyodide rejects a snapshot of another build (its build id is checked) but hangs on one whose size is
 // not whole memory pages (a truncated file): check that much here.
 async function fetchSnapshot() {
-  const response = await fetch(SNAPSHOT_URL);
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  const packed = await verifiedBytes(SNAPSHOT_URL);
   // Gzipped by build.py (24 MB -> 6 MB): static hosts would send it as it is.
-  const bytes = new Uint8Array(await new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer());
+  const bytes = new Uint8Array(await new Response(new Response(packed).body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer());
   const header = new Uint32Array(bytes.buffer, 0, Math.min(2, bytes.length >> 2));
   const heapBytes = bytes.length - (header[1] ?? bytes.length);
   if (header[0] !== SNAPSHOT_MAGIC || heapBytes <= 0 || heapBytes % WASM_PAGE) {
@@ -35,12 +82,15 @@ async function fetchSnapshot() {
 
 // Resolves with [pyodide, how Python started: "snapshot" or "fresh"].
 async function startPython() {
+  const { loadPyodide } = await importPyodide();
   try {
     const snapshot = fetchSnapshot();
     snapshot.catch(() => {});  // awaited by loadPyodide; a rejection is handled below
     return [await loadPyodide({ indexURL, _loadSnapshot: snapshot }), "snapshot"];
   } catch (err) {
-    // Missing, damaged or from another Pyodide build (its build id is checked): start Python normally.
+    // Missing, damaged, refused or from another Pyodide build (its build id is checked): start Python
+    // normally; nothing of a refused snapshot is used.
+    if (err instanceof Refused && refusal === err.message) refusal = null;
     console.warn("Python start-up snapshot not used, starting Python normally:", err);
     return [await loadPyodide({ indexURL }), "fresh"];
   }
@@ -66,8 +116,17 @@ async function boot() {
   postMessage({ type: "ready", versions, pythonStart, bootMs: Math.round(performance.now() - started) });
 }
 
+// A start that fails says why in one sentence: the refused file, or the last line of Python's error
+// (never a whole traceback).
+function startFailure(err) {
+  if (refusal) return refusal;
+  const lines = String(err && err.message ? err.message : err).trim().split("\n").filter((line) => line.trim());
+  const reason = (lines[lines.length - 1] || "unknown error").trim().slice(0, 200);
+  return `The engine could not start (${reason}). Reload the page; if this happens again, clear the offline copy.`;
+}
+
 const ready = boot().catch((err) => {
-  postMessage({ type: "fatal", message: `The engine could not start: ${err && err.message ? err.message : err}` });
+  postMessage({ type: "fatal", message: startFailure(err) });
   throw err;
 });
 
