@@ -19,6 +19,7 @@ self.fetch = (input, init) => {
 for (const name of ["XMLHttpRequest", "WebSocket", "EventSource", "WebTransport"]) delete self[name];
 const noCode = () => { throw new EvalError("refused: code from strings is disabled on this site"); };
 self.eval = noCode;
+self.importScripts = () => { throw new TypeError("refused: this service worker imports no script"); };
 for (const fn of [function () {}, async function () {}, function* () {}, async function* () {}]) {
   Object.defineProperty(Object.getPrototypeOf(fn), "constructor", { value: noCode });
 }
