@@ -2,7 +2,7 @@
 // the file reveals (or, once cleaned, what was removed), one status line, the download, and the report folded
 // into one line that opens into the full list.
 import { el, button, uid } from "./dom.js";
-import { formatBytes, blobUrl } from "./files.js";
+import { formatBytes, blobUrl, PREVIEW_TYPE } from "./files.js";
 import { reportLine, findingRows, placeText, localDate } from "./report-view.js";
 
 const KIND_WORDS = { location: "location", device: "camera", time: "time taken", people: "names",
@@ -41,7 +41,7 @@ export class FileCard {
     // The thumbnail is a button: it makes this the photo the watermark preview is drawn on (keyboard too).
     const thumbBox = button("", "thumb", { "aria-label": `Thumbnail of ${path}: show the watermark preview on it` });
     thumbBox.addEventListener("click", () => onSelect());
-    this.thumbUrl = URL.createObjectURL(file);
+    this.thumbUrl = blobUrl(file, PREVIEW_TYPE);  // never the file's own type (an SVG would be active)
     this.thumb = el("img");
     this.thumb.alt = "";
     this.thumb.decoding = "async";

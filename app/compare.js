@@ -1,6 +1,6 @@
 // Before/after: the same box holds both pictures; the "after" one is clipped at the split.
 // Zoom scales the box inside a scrolling view, so both sides stay aligned while panning.
-import { formatBytes } from "./files.js";
+import { formatBytes, blobUrl, PREVIEW_TYPE } from "./files.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -52,8 +52,8 @@ export class CompareDialog {
     const result = item.output;
     const report = result.report || {};
     this.opener = card.compareButton;
-    const beforeUrl = URL.createObjectURL(item.file);
-    const afterUrl = URL.createObjectURL(new Blob([result.data], { type: result.mime }));
+    const beforeUrl = blobUrl(item.file, PREVIEW_TYPE);
+    const afterUrl = blobUrl(result.data, result.mime);
     this.urls = [beforeUrl, afterUrl];
     this.before.src = beforeUrl;
     this.after.src = afterUrl;

@@ -97,8 +97,20 @@ async function walk(entry, out) {
   }
 }
 
+// Never a same-origin blob: URL of an active type: an SVG or HTML file opened from one ("Open image in new
+// tab") would run its scripts as this site. Only image types other than SVG, and the inert types the page saves.
+const INERT_TYPES = new Set(["application/zip", "application/json", "application/octet-stream"]);
+// Dropped bytes are shown before the engine has read them: with this fixed raster type, whatever they are.
+// (Browsers pick the image decoder from the bytes themselves, so a PNG or WebP still shows.)
+export const PREVIEW_TYPE = "image/jpeg";
+
+export function inertType(mime) {
+  const image = /^image\/[\w.+-]+$/.test(mime) && !/svg|xml|html/i.test(mime);
+  return image || INERT_TYPES.has(mime) ? mime : "application/octet-stream";
+}
+
 export function blobUrl(bytes, mime) {
-  return URL.createObjectURL(new Blob([bytes], { type: mime }));
+  return URL.createObjectURL(new Blob([bytes], { type: inertType(mime) }));
 }
 
 export function downloadLink(bytes, mime, name) {

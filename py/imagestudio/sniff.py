@@ -39,6 +39,25 @@ _SIGNATURES = (
 )
 
 
+# Text formats people mistake for pictures: named so the refusal says what the file is. They are never shown
+# or offered for download (the page makes thumbnails and downloads only with image types), since an SVG or
+# HTML file opened on the site's origin would run its scripts there.
+_MARKUP = (  # (marker in the first bytes, lower-cased; what the file is), first match wins
+    (b"<svg", "an SVG drawing"),
+    (b"<!doctype html", "a web page (HTML)"),
+    (b"<html", "a web page (HTML)"),
+    (b"<?xml", "an XML document"),
+)
+
+
+def markup_kind(data: bytes) -> str | None:
+    """What kind of markup `data` is (SVG, HTML, XML or other tags), or None when it does not start like markup."""
+    head = bytes(data[:1024]).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if not head.startswith(b"<"):
+        return None
+    return next((kind for marker, kind in _MARKUP if marker in head), "a markup document (HTML or XML)")
+
+
 def identify(data: bytes) -> Format | None:
     """The format whose signature `data` starts with (supported or not), or None."""
     head = bytes(data[:32])
@@ -51,6 +70,10 @@ def sniff(data: bytes, name: str = "") -> Format:
     if not data:
         raise NotAnImage(f"{label}: the file is empty (0 bytes)")
     fmt = identify(data)
+    kind = markup_kind(data) if fmt is None else None
+    if kind:
+        photos = ", ".join(f.name.upper() for f in FORMATS.values() if f.supported)
+        raise NotAnImage(f"{label}: {kind}, not a photo (Image Studio reads {photos}); it is not shown or saved")
     if fmt is None:
         raise NotAnImage(f"{label}: not an image Image Studio can read (unrecognised file signature)")
     if not fmt.supported:
