@@ -16,6 +16,18 @@ const SNAPSHOT_URL = new URL("python-snapshot.bin.gz", indexURL).href;
 // file too means a wheel swapped together with its hash in the lock is refused as well.
 class Refused extends Error {}
 let refusal = null;  // the first file refused: the reason the engine cannot start
+// Pyodide can hang after a refused file (its wasm start waits for ever): a refusal ends the start at once.
+let stopStart;
+const refused = new Promise((_, reject) => { stopStart = reject; });
+refused.catch(() => {});
+
+function noteRefusal(err) {
+  if (err instanceof Refused) {
+    refusal ??= err.message;
+    stopStart(err);
+  }
+  throw err;
+}
 const siteFetch = self.fetch.bind(self);
 
 function sitePath(url) {
@@ -23,9 +35,7 @@ function sitePath(url) {
 }
 
 function refuse(reason) {
-  const error = new Refused(`The engine could not start: ${reason}. Reload the page; if this happens again, clear the offline copy.`);
-  refusal ??= error.message;
-  throw error;
+  throw new Refused(`The engine could not start: ${reason}. Reload the page; if this happens again, clear the offline copy.`);
 }
 
 async function verifiedBytes(url) {
@@ -44,15 +54,19 @@ async function verifiedBytes(url) {
 
 self.fetch = async (input) => {
   const url = new URL(input instanceof Request ? input.url : String(input), SITE.root).href;
-  const bytes = await verifiedBytes(url);
+  const bytes = await verifiedBytes(url).catch(noteRefusal);
   const type = url.endsWith(".wasm") ? "application/wasm" : "application/octet-stream";
   return new Response(bytes, { status: 200, headers: { "Content-Type": type } });
 };
 
+// Emscripten falls back to a synchronous XMLHttpRequest when a fetch fails, which would load the refused
+// file unchecked; the engine never needs one.
+delete self.XMLHttpRequest;
+
 // Pyodide's JavaScript is checked the same way before it is imported (worker.js itself is checked by the
 // service worker when it installs the site).
 async function importPyodide() {
-  await Promise.all(["pyodide.mjs", "pyodide.asm.js"].map((name) => verifiedBytes(indexURL + name)));
+  await Promise.all(["pyodide.mjs", "pyodide.asm.js"].map((name) => verifiedBytes(indexURL + name))).catch(noteRefusal);
   return import(indexURL + "pyodide.mjs");
 }
 
@@ -86,13 +100,12 @@ async function startPython() {
   try {
     const snapshot = fetchSnapshot();
     snapshot.catch(() => {});  // awaited by loadPyodide; a rejection is handled below
-    return [await loadPyodide({ indexURL, _loadSnapshot: snapshot }), "snapshot"];
+    return [await Promise.race([loadPyodide({ indexURL, _loadSnapshot: snapshot }), refused]), "snapshot"];
   } catch (err) {
     // Missing, damaged, refused or from another Pyodide build (its build id is checked): start Python
     // normally; nothing of a refused snapshot is used.
-    if (err instanceof Refused && refusal === err.message) refusal = null;
     console.warn("Python start-up snapshot not used, starting Python normally:", err);
-    return [await loadPyodide({ indexURL }), "fresh"];
+    return [await Promise.race([loadPyodide({ indexURL }), refused]), "fresh"];
   }
 }
 
@@ -105,10 +118,10 @@ async function boot() {
   // Pillow comes through the lock; micropip (the design's installer for pure-Python wheels) installs
   // piexif and the engine meanwhile, from the site's own lock: Pyodide checks each wheel's sha256.
   // Every wheel here carries its bytecode (build.py), so none of this compiles Python.
-  await Promise.all([
+  await Promise.race([refused, Promise.all([
     pyodide.loadPackage("pillow"),
     pyodide.loadPackage("micropip").then(() => pyodide.pyimport("micropip").install(["piexif", "imagestudio"])),
-  ]);
+  ])]);
   api = pyodide.pyimport("imagestudio.api");
   const versions = JSON.parse(JSON.stringify(api.versions().toJs({ dict_converter: Object.fromEntries })));
   versions.pyodide = pyodide.version;
