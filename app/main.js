@@ -288,8 +288,15 @@ $("recipe-import").addEventListener("change", async (event) => {
   const file = event.target.files[0];
   event.target.value = "";
   if (!file || !panel.recipe) return;
+  // Python reads and checks the file against its own schema (unknown keys refused); the panel only ever
+  // takes the recipe the engine returns, never the file's own objects.
+  const checked = await engine.call("import_recipe", file.name, await file.arrayBuffer(), {});
+  if (!checked.ok) {
+    $("recipe-message").textContent = checked.error.message;
+    return;
+  }
   try {
-    panel.import(JSON.parse(await file.text()));
+    panel.import(checked.report.recipe);
     $("recipe-message").textContent = `Recipe ${file.name} loaded.`;
   } catch (err) {
     $("recipe-message").textContent = `${file.name} is not a recipe: ${err.message}`;

@@ -18,6 +18,7 @@ from .sniff import AVIF, HEIF, identify, sniff
 from .batch import zip_op
 from .process import process
 from .catalogue import presets_op
+from .recipe import import_op
 
 
 def output_name(name: str, suffix: str, extension: str) -> str:
@@ -111,6 +112,7 @@ OPERATIONS = {
     "zip": zip_op,           # many results -> one ZIP (batch.py)
     "presets": presets_op,   # the catalogue: recipe defaults, presets, choices, page facts (catalogue.py)
     "receipt": receipt.receipt_op,  # the privacy receipt of a batch, JSON or a readable page (receipt.py)
+    "import_recipe": import_op,  # a recipe file checked against the engine's schema (recipe.py)
 }
 
 

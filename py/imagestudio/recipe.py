@@ -7,6 +7,7 @@ A section left at its defaults does nothing; a recipe with every pixel section a
 `encode` at its defaults only removes metadata, losslessly.
 """
 
+import json
 import re
 from dataclasses import asdict, dataclass, field, fields
 
@@ -315,3 +316,22 @@ def preset(name: str) -> Recipe:
     if name not in PRESETS:
         raise BadOptions(f"unknown preset {name!r} (known: {', '.join(PRESETS)})")
     return Recipe.from_dict(PRESETS[name]["recipe"])
+
+
+def import_op(data: bytes, name: str = "", options: dict | None = None) -> dict:
+    """Operation "import_recipe": a recipe file's bytes, checked against this module's schema. The page uses
+    only the recipe returned here, never the file's own objects (a key like `__proto__` is refused as unknown)."""
+    label = name or "this file"
+    if options:
+        raise BadOptions(f"import_recipe takes no options, got: {', '.join(sorted(options))}")
+    try:
+        parsed = json.loads(bytes(data).decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as err:
+        raise BadOptions(f"{label} is not a recipe: it is not JSON text ({err})") from None
+    try:
+        recipe = Recipe.from_dict(parsed)
+    except BadOptions as err:
+        raise BadOptions(f"{label} is not a recipe: {err.message}") from None
+    except (TypeError, ValueError) as err:
+        raise BadOptions(f"{label} is not a recipe: {err}") from None
+    return {"ok": True, "data": None, "mime": "application/json", "name": name, "report": {"recipe": recipe.to_dict()}}

@@ -122,6 +122,6 @@ def test_controls_reset_and_the_recipe_round_trips_as_command_line_json(page, tm
     bad.write_text(json.dumps({"sharpen": {"amount": 2}}))
     page.set_input_files("#recipe-import", str(bad))
     page.get_by_text("bad.json is not a recipe").wait_for()
-    assert "unknown section(s): sharpen" in page.locator("#recipe-message").inner_text()
+    assert "unknown recipe section(s): sharpen" in page.locator("#recipe-message").inner_text()
     assert page.get_by_role("radio", name="Web").is_checked()  # a bad file changes nothing
     assert not page.errors
