@@ -11,6 +11,7 @@ from security_helpers import plain_url, sink  # noqa: F401  (fixtures)
 PROBES = """async (sink) => {
   const outcome = {};
   const attempt = async (name, run) => {
+    if (run === null) { outcome[name] = "blocked"; return; }  // not there at all in this context
     try { outcome[name] = (await run()) === false ? "blocked" : "went through"; }
     catch (err) { outcome[name] = "blocked"; }
   };
@@ -21,15 +22,17 @@ PROBES = """async (sink) => {
   });
   await attempt("fetch POST", () => fetch(sink + "/fetch", { method: "POST", body: "name and first bytes" }).then((r) => r.text()));
   await attempt("fetch no-cors", () => fetch(sink + "/no-cors", { mode: "no-cors" }));
-  if (typeof XMLHttpRequest !== "undefined") await attempt("XMLHttpRequest", () => {
+  await attempt("XMLHttpRequest", typeof XMLHttpRequest === "undefined" ? null : () => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", sink + "/xhr");
     const done = event(xhr, "load", "error");
     xhr.send("secret");
     return done;
   });
-  if (typeof WebSocket !== "undefined") await attempt("WebSocket", () => event(new WebSocket(sink.replace("http", "ws") + "/ws"), "open", "error"));
-  if (typeof EventSource !== "undefined") await attempt("EventSource", () => event(new EventSource(sink + "/events"), "open", "error"));
+  await attempt("WebSocket", typeof WebSocket === "undefined" ? null
+    : () => event(new WebSocket(sink.replace("http", "ws") + "/ws"), "open", "error"));
+  await attempt("EventSource", typeof EventSource === "undefined" ? null
+    : () => event(new EventSource(sink + "/events"), "open", "error"));
   await attempt("import()", () => import(sink + "/module.js"));
   if (typeof importScripts === "function") await attempt("importScripts", () => importScripts(sink + "/classic.js"));
   await attempt("eval", () => eval("1 + 1"));
@@ -84,7 +87,6 @@ def test_the_page_cannot_reach_another_origin(plain_page, sink):
 def test_the_engine_worker_cannot_reach_another_origin(plain_page, sink):
     wait_engine_ready(plain_page)
     outcome = _engine_worker(plain_page).evaluate(PROBES, sink[0])
-    assert "XMLHttpRequest" in outcome and "WebSocket" in outcome and "EventSource" in outcome
     _assert_all_blocked(outcome, sink[1], "engine worker")
 
 
@@ -133,5 +135,5 @@ def test_a_worker_started_from_its_own_url_would_not_be_confined(plain_page, sin
     with plain_page.expect_worker(lambda w: w.url.endswith("/app/worker.js")) as started:
         plain_page.evaluate("() => { window.unconfined = new Worker('app/worker.js', { type: 'module' }); }")
     outcome = started.value.evaluate(PROBES, sink[0])
-    assert outcome["XMLHttpRequest"] == "went through" and outcome["eval"] == "went through"
-    assert ("POST", "/xhr", b"secret") in sink[1]
+    assert outcome["import()"] == "went through" and outcome["eval"] == "went through"
+    assert ("GET", "/module.js", b"") in sink[1] and ("GET", "/ws", b"") in sink[1]
