@@ -31,7 +31,7 @@ def _rgb_table(profile: bytes) -> ImageFilter.Color3DLUT | None:
     to_srgb = icc_profile.matmul(icc_profile.inverse(icc_profile.colorants(_SRGB)), shaper.to_xyz)
     steps = [i / (GRID - 1) for i in range(GRID)]
     linear = [[curve(v) for v in steps] for curve in shaper.curves]
-    table = []
+    table: list[float] = []
     for b in linear[2]:  # Color3DLUT wants red varying fastest, then green, then blue
         for g in linear[1]:
             for r in linear[0]:

@@ -54,7 +54,7 @@ def parse(data: bytes) -> Profile:
     count = int.from_bytes(data[128:132], "big")
     if count > MAX_TAGS or HEADER + 4 + ENTRY * count > size:
         raise InvalidProfile(f"its tag table ({count} tags) runs past the end of the profile")
-    tags = {}
+    tags: dict[bytes, bytes] = {}
     for i in range(count):
         sig, offset, length = struct.unpack_from(">4sII", data, HEADER + 4 + ENTRY * i)
         if offset < HEADER + 4 + ENTRY * count or length < 8 or offset + length > size:
@@ -353,7 +353,7 @@ def private_parts(data: bytes) -> list[str]:
     profile = parse(data)
     head, parts = profile.header, []
     if any(head[24:36]):
-        y, mo, d, h, mi, s = struct.unpack(">6H", head[24:36])
+        y, mo, d, h, mi, _s = struct.unpack(">6H", head[24:36])
         parts.append(f"made {y:04d}-{mo:02d}-{d:02d} {h:02d}:{mi:02d}")
     if any(head[48:56]):
         parts.append(f"device {_printable(head[48:52])} {_printable(head[52:56])}")

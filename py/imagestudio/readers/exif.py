@@ -306,7 +306,7 @@ def minimal(orientation_value: int = 1, copyright_value: bytes | None = None,
     """A TIFF-structured EXIF body (no 'Exif\\0\\0' header) with only what the policy keeps, or None."""
     import piexif
 
-    ifd0 = {}
+    ifd0: dict[int, int | bytes] = {}
     if 2 <= orientation_value <= 8:
         ifd0[piexif.ImageIFD.Orientation] = orientation_value
     if copyright_value:
