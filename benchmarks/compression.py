@@ -26,6 +26,7 @@ from PIL import Image, ImageOps
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "py"))
 from imagestudio import encode  # noqa: E402
+from imagestudio.encode import jpeg_tables, writers  # noqa: E402
 CORPUS = ROOT.parent / "shared" / "corpus"
 MIN_PIXELS = 200_000
 
@@ -33,12 +34,12 @@ MIN_PIXELS = 200_000
 # 4:2:0 chroma. 4:2:2 and 4:4:4 lost on the median (RGB SSIM counts chroma, but the bytes cost more).
 # The per-image quality search is the tool's auto quality, which encodes with JPEG_CHOSEN_QUALITY_TABLES;
 # "annex_k" is Pillow's own default (and the tool's for a quality the user gives), the number before tuning.
-TOOL_JPEG = f"jpeg {encode.JPEG_CHOSEN_QUALITY_TABLES} tables"
+TOOL_JPEG = f"jpeg {jpeg_tables.JPEG_CHOSEN_QUALITY_TABLES} tables"
 JPEG_SETTINGS = {
-    TOOL_JPEG: {"progressive": True, "subsampling": "4:2:0", "tables": encode.JPEG_CHOSEN_QUALITY_TABLES},
+    TOOL_JPEG: {"progressive": True, "subsampling": "4:2:0", "tables": jpeg_tables.JPEG_CHOSEN_QUALITY_TABLES},
     "jpeg annex_k tables (Pillow's default)": {"progressive": True, "subsampling": "4:2:0", "tables": "annex_k"},
 }
-WEBP_SETTINGS = {f"webp method {encode.WEBP_METHOD}": {}}
+WEBP_SETTINGS = {f"webp method {writers.WEBP_METHOD}": {}}
 
 
 def corpus_photos() -> list[Path]:

@@ -8,7 +8,8 @@ from PIL import Image, ImageOps
 
 from corpus import CORPUS, needs_corpus
 from imagestudio import api, decode, encode, quality
-from imagestudio.ops import compress, resize
+from imagestudio.encode import search
+from imagestudio.ops import resize
 from imagestudio.recipe import AUTO_QUALITY, Resize
 from pictures import encoded, opened, photo
 
@@ -142,7 +143,7 @@ def test_luma_first_is_not_used_when_pixels_are_cropped_or_drawn():
 def test_candidate_decode_is_the_luma_the_encoder_was_given():
     source = photo((640, 480), seed=8)
     data = encoded(source, quality=75)
-    candidate = compress._decoded(data)
+    candidate = search._decoded(data)
     assert candidate.mode == "L" and candidate.size == source.size
     full = Image.open(io.BytesIO(data))
     full.draft("YCbCr", None)
@@ -169,8 +170,8 @@ def test_auto_quality_meets_its_target_on_the_luma_first_path(path, level):
     given = resize.planes(split.frames[0], split.chroma, opts, split.source_size)   # what the encoder got
     assert quality.ssim(given.convert("RGB"), opened(result["data"]).convert("RGB")) >= floor - 2e-3
     q = report["quality"]
-    if q > compress.AUTO_QUALITIES[0]:
-        lower = compress.AUTO_QUALITIES[compress.AUTO_QUALITIES.index(q) - 1]
+    if q > search.AUTO_QUALITIES[0]:
+        lower = search.AUTO_QUALITIES[search.AUTO_QUALITIES.index(q) - 1]
         worse = encode.save([given], encode.Settings(format="jpeg", quality=lower))
         assert quality.ssim(given.convert("RGB"), opened(worse).convert("RGB")) < floor + 2e-3
 

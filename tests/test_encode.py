@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from imagestudio import api, encode, icc_profile, quality
-from imagestudio.ops import compress
+from imagestudio.encode import jpeg_tables, search
 from imagestudio.recipe import AUTO_QUALITY, Encode
 from pictures import animation, encoded, opened, photo
 from samples import gps_photo
@@ -32,7 +32,7 @@ def logo_picture():
 def test_formats_and_names(fmt):
     result = run(encoded(photo((64, 48)), "PNG"), "shot.png", encode={"format": fmt})
     assert result["data"].startswith(MAGIC[fmt]) and result["mime"] == f"image/{fmt}"
-    ext = encode.WRITERS[fmt][2]
+    ext = encode.WRITERS[fmt].extension
     assert result["name"] == ("shot-optimized.png" if fmt == "png" else f"shot-q80.{ext}")
     assert opened(result["data"]).size == (64, 48)
 
@@ -136,7 +136,7 @@ def test_target_size_met_with_the_highest_quality_that_fits(fmt, kb):
     result = run(data, "t.jpg", encode={"format": fmt, "target_kb": kb})
     assert len(result["data"]) <= kb * 1024
     q = result["report"]["quality"]
-    if q < compress.TARGET_MAX_QUALITY and result["report"]["width"] == 640:
+    if q < search.TARGET_MAX_QUALITY and result["report"]["width"] == 640:
         one_up = encode.save([opened(data).convert("RGB")],
                              encode.Settings.from_recipe(Encode(format=fmt), fmt, q + 1))
         assert len(one_up) > kb * 1024                         # the next quality up would not fit
@@ -168,10 +168,10 @@ def test_auto_quality_meets_its_ssim_floor_with_the_lowest_quality(level):
     assert report["ssim"] >= floor
     assert quality.ssim(source, opened(result["data"])) >= floor - 1e-3
     q = report["quality"]
-    steps = compress.AUTO_QUALITIES
+    steps = search.AUTO_QUALITIES
     if q > steps[0]:
         lower_settings = encode.Settings.from_recipe(Encode(), "jpeg", steps[steps.index(q) - 1])
-        lower = encode.save([source], dataclasses.replace(lower_settings, tables=encode.JPEG_CHOSEN_QUALITY_TABLES))
+        lower = encode.save([source], dataclasses.replace(lower_settings, tables=jpeg_tables.JPEG_CHOSEN_QUALITY_TABLES))
         assert quality.ssim(source, opened(lower)) < floor      # one step lower would fall short
 
 

@@ -11,13 +11,14 @@ from PIL import Image
 
 from corpus import CORPUS, ROOT
 from imagestudio import encode
+from imagestudio.encode import jpeg_tables
 from pictures import opened, photo
 
 PHOTO = CORPUS / "ianare_exif-org_nikon-e950.jpg"   # an 800x600 camera photo
 needs_photo = pytest.mark.skipif(not PHOTO.exists(), reason=f"no corpus photo at {PHOTO}")
 
 
-def jpeg(image, quality, tables=encode.JPEG_DEFAULT_TABLES, **options) -> bytes:
+def jpeg(image, quality, tables=jpeg_tables.JPEG_DEFAULT_TABLES, **options) -> bytes:
     return encode.save([image], encode.Settings("jpeg", quality, tables=tables, **options))
 
 
@@ -44,17 +45,17 @@ def test_annex_k_tables_are_exactly_pillows_default(quality):
 
 def test_robidoux_at_75_is_what_mozjpeg_writes():
     """MozJPEG q75 (Squoosh's default) writes Robidoux's table at 50%: its first row is 8 8 8 9 13 19 28 43."""
-    luma, chroma = encode.jpeg_qtables("robidoux", 75)
+    luma, chroma = jpeg_tables.jpeg_qtables("robidoux", 75)
     assert luma[:8] == [8, 8, 8, 9, 13, 19, 28, 43] and chroma == luma
     written = opened(jpeg(photo((64, 64)), 75, "robidoux")).quantization
     assert written[0] == luma and written[1] == chroma
 
 
-@pytest.mark.parametrize("name", sorted(encode.JPEG_TABLES))
+@pytest.mark.parametrize("name", sorted(jpeg_tables.JPEG_TABLES))
 def test_tables_stay_baseline_and_quality_orders_sizes(name):
-    assert all(len(table) == 64 for table in encode.JPEG_TABLES[name])
-    assert all(v == 1 for t in encode.jpeg_qtables(name, 100) for v in t)
-    assert all(1 <= v <= 255 for t in encode.jpeg_qtables(name, 1) for v in t)   # 8-bit tables: baseline
+    assert all(len(table) == 64 for table in jpeg_tables.JPEG_TABLES[name])
+    assert all(v == 1 for t in jpeg_tables.jpeg_qtables(name, 100) for v in t)
+    assert all(1 <= v <= 255 for t in jpeg_tables.jpeg_qtables(name, 1) for v in t)   # 8-bit tables: baseline
     source = photo((240, 180))
     sizes = [len(jpeg(source, q, name)) for q in (20, 40, 60, 80, 95)]
     assert sizes == sorted(sizes) and len(set(sizes)) == len(sizes)
@@ -73,7 +74,7 @@ def test_chosen_quality_tables_are_smaller_than_pillows_at_equal_ssim():
     standard = jpeg(source, 75, "annex_k")
     target = rgb_ssim(source, opened(standard))
     tuned = next(data for q in range(40, 101)
-                 if rgb_ssim(source, opened(data := jpeg(source, q, encode.JPEG_CHOSEN_QUALITY_TABLES))) >= target)
+                 if rgb_ssim(source, opened(data := jpeg(source, q, jpeg_tables.JPEG_CHOSEN_QUALITY_TABLES))) >= target)
     assert len(tuned) < 0.95 * len(standard)
 
 
@@ -97,7 +98,7 @@ console.log(JSON.stringify(out));
 
 @pytest.mark.skipif(not shutil.which("node") or not (ROOT / "node_modules" / "@jsquash" / "jpeg").exists(),
                     reason="needs node and the @jsquash/jpeg devDependency")
-@pytest.mark.parametrize("name", sorted(encode.JPEG_TABLES))
+@pytest.mark.parametrize("name", sorted(jpeg_tables.JPEG_TABLES))
 def test_output_decodes_with_an_independent_decoder(name, tmp_path):
     """MozJPEG's decoder (wasm under Node) reads every table set, baseline and progressive, to the same picture."""
     source = photo((200, 150))
@@ -129,5 +130,5 @@ def test_a_quality_the_user_gives_means_what_it_means_in_libjpeg_and_a_chosen_on
     assert _tables_of(fixed["data"]) == _tables_of(plain.getvalue())  # Pillow's (libjpeg's) own q80 tables
 
     auto = api.handle("process", encoded.getvalue(), {"encode": {"format": "jpeg", "auto_quality": "balanced"}}, "a.jpg")
-    tuned = [encode.jpeg_qtables(encode.JPEG_CHOSEN_QUALITY_TABLES, q) for q in range(1, 101)]
+    tuned = [jpeg_tables.jpeg_qtables(jpeg_tables.JPEG_CHOSEN_QUALITY_TABLES, q) for q in range(1, 101)]
     assert _tables_of(auto["data"]) in tuned

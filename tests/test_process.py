@@ -8,7 +8,8 @@ import zlib
 import pytest
 from PIL import Image
 
-from imagestudio import api, decode, encode
+from imagestudio import api, decode
+from imagestudio.encode import writers
 from corpus import CORPUS, corpus_files, needs_corpus
 from pictures import animation, encoded, opened, photo
 from samples import gps_photo
@@ -42,7 +43,7 @@ def test_reencode_report_says_what_was_done():
 
 def test_a_leak_in_the_encoder_is_refused(monkeypatch):
     """Fail closed: if an encoder ever wrote metadata, verify_clean stops the file."""
-    real_save = encode.save
+    real_save = writers.save
 
     def leaky_save(*args, **kwargs):
         data = real_save(*args, **kwargs)
@@ -52,7 +53,7 @@ def test_a_leak_in_the_encoder_is_refused(monkeypatch):
             im.save(buf, "JPEG", comment=b"leaked secret")
             return buf.getvalue()
 
-    monkeypatch.setattr(encode, "save", leaky_save)
+    monkeypatch.setattr(writers, "save", leaky_save)
     result = api.handle("process", gps_photo(), {"resize": {"long_edge": 20}}, "p.jpg")
     assert not result["ok"] and result["error"]["code"] == "still_dirty" and "p.jpg" in result["error"]["message"]
 

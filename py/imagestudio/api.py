@@ -15,7 +15,7 @@ from .policy import CleanPolicy
 from .recipe import Output
 from .report import sort_findings, summarize
 from .sniff import AVIF, HEIF, identify, sniff
-from .batch import zip_op
+from .archive import zip_op
 from .process import process
 from .catalogue import presets_op
 from .recipe import import_op
@@ -109,7 +109,7 @@ OPERATIONS = {
     "inspect": inspect,
     "clean": clean,
     "process": process,      # recipe: crop, resize, watermark, re-encode (process.py)
-    "zip": zip_op,           # many results -> one ZIP (batch.py)
+    "zip": zip_op,           # many results -> one ZIP (archive.py)
     "presets": presets_op,   # the catalogue: recipe defaults, presets, choices, page facts (catalogue.py)
     "receipt": receipt.receipt_op,  # the privacy receipt of a batch, JSON or a readable page (receipt.py)
     "import_recipe": import_op,  # a recipe file checked against the engine's schema (recipe.py)

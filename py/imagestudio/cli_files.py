@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from . import batch, receipt
+from . import archive, receipt
 
 
 def read_inputs(paths):
@@ -18,7 +18,7 @@ def read_inputs(paths):
 
 def write_new(outdir: Path, name: str, data: bytes, taken: set) -> Path:
     """Never overwrite: an input, an earlier output or an existing file gets -2, -3 ..."""
-    target = outdir / batch.safe_name(name)
+    target = outdir / archive.safe_name(name)
     stem, suffix, n = target.stem, target.suffix, 2
     while target.exists() or target.resolve() in taken:
         target = outdir / f"{stem}-{n}{suffix}"

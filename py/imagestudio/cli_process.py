@@ -11,7 +11,7 @@ import json
 import os
 from pathlib import Path
 
-from . import api, batch
+from . import api, archive
 from .cli_files import add_receipt_flags, read_inputs, write_new, write_receipt
 from .errors import BadOptions
 from .names import NAMINGS
@@ -155,7 +155,7 @@ def cmd_process(args) -> int:
         modified = Path(path).stat().st_mtime if keep_dates else None
         if modified is not None:
             os.utime(target, (modified, modified))
-        dates.append(batch.zip_date(None if modified is None else modified * 1000))
+        dates.append(archive.zip_date(None if modified is None else modified * 1000))
         receipts.append(result["report"])
         report = result["report"]
         reports[path] = {k: v for k, v in result.items() if k != "data"}
@@ -169,7 +169,7 @@ def cmd_process(args) -> int:
                 print(f"       note: {note}")
     if args.zip and written:
         target = write_new(outdir, args.zip if args.zip.endswith(".zip") else args.zip + ".zip",
-                            batch.make_zip(written, dates=dates), taken)
+                            archive.make_zip(written, dates=dates), taken)
         print(f"zip    {target} ({len(written)} file(s))")
     if args.json:
         print(json.dumps(reports, indent=2))

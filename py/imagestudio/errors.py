@@ -60,3 +60,9 @@ class StillDirty(EngineError):
     """The output still holds something the policy removes: fail closed, return nothing."""
 
     code = "still_dirty"
+
+
+class TargetNotMet(EngineError):
+    """No quality and no size down to the smallest allowed fits the requested file size."""
+
+    code = "target_not_met"

@@ -30,7 +30,7 @@ from dataclasses import asdict, replace
 from . import colour, encode
 from .decode import decode
 from .errors import BadOptions, EngineError
-from .ops import compress, crop, resize, watermark
+from .ops import crop, resize, watermark
 from .recipe import Recipe
 from .report import sort_findings, summarize
 from .sniff import sniff
@@ -126,23 +126,23 @@ def _reencode(data: bytes, name: str, recipe: Recipe, fmt) -> dict:
         steps.append({"step": "watermark", "detail": f"{kind}, {recipe.watermark.position}"})
     clock["pixels"] = time.perf_counter()
 
-    if len(frames) > 1 and out_fmt not in encode.ANIMATED_OUTPUTS:
+    if len(frames) > 1 and not encode.WRITERS[out_fmt].animated:
         frames = frames[:1]
         decoded.notes.append(f"{out_fmt.upper()} cannot hold an animation: only the first frame was kept")
     icc = colours.profile
     copyright = decoded.copyright if recipe.policy.keep_copyright else None
     taken = recipe.policy.capture_date(next((f["value"].encode("ascii", "replace") for f in (inspected or {}).get(
         "findings", []) if f["key"] == "datetime_original"), None))
-    if taken and out_fmt not in encode.EXIF_OUTPUTS:
+    if taken and not encode.WRITERS[out_fmt].exif:
         decoded.notes.append(f"{out_fmt.upper()} cannot carry the capture date: it was not kept")
-    if copyright and out_fmt not in encode.EXIF_OUTPUTS:
+    if copyright and not encode.WRITERS[out_fmt].exif:
         decoded.notes.append(f"{out_fmt.upper()} cannot carry the copyright notice: it was not kept")
-    outcome = compress.compress(frames, recipe.encode, out_fmt, icc, decoded.durations, decoded.loop, name,
-                                copyright, taken)
+    outcome = encode.compress(frames, recipe.encode, out_fmt, icc, decoded.durations, decoded.loop, name,
+                               copyright, taken)
     clock["encode"] = time.perf_counter()
     settings = outcome.settings
     if recipe.report.ssim and outcome.ssim is None and settings.lossy and len(outcome.frames) == 1:
-        outcome.ssim = compress.measure_ssim(outcome.frames[0], settings, outcome.data)
+        outcome.ssim = encode.measure_ssim(outcome.frames[0], settings, outcome.data)
     steps.append({"step": "encode", "detail": _encode_detail(settings, animated)})
     output = outcome.data
     kept = _verify(output, replace(recipe.policy, keep_icc=True) if colours.kept_unasked else recipe.policy, name)
@@ -162,8 +162,8 @@ def _reencode(data: bytes, name: str, recipe: Recipe, fmt) -> dict:
     width, height = outcome.frames[0].size
     suffix = _suffix(recipe, steps, settings, width, height, converted=out_fmt != fmt.name)
     return {
-        "ok": True, "data": output, "mime": encode.WRITERS[out_fmt][1],
-        "name": _api().output_name(name, suffix, encode.WRITERS[out_fmt][2]),
+        "ok": True, "data": output, "mime": encode.WRITERS[out_fmt].mime,
+        "name": _api().output_name(name, suffix, encode.WRITERS[out_fmt].extension),
         "report": {
             "format": out_fmt, "input_format": fmt.name, "operations": steps,
             "width": width, "height": height, "frames": len(outcome.frames),

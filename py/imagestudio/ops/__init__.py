@@ -1,4 +1,4 @@
 """Pixel operations, one module per step, each a pure function (image, options, name) -> image.
 
-Pipeline order (process.py): decode -> orient -> crop -> resize -> watermark -> encode.
+Pipeline order (process.py): decode -> orient -> crop -> resize -> watermark -> encode (encode/).
 """

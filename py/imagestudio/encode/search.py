@@ -1,4 +1,4 @@
-"""Compress: pick the quality (fixed, auto by SSIM, or the highest that fits a size) and encode.
+"""The quality search: pick the quality (fixed, auto by SSIM, or the highest that fits a size) and encode.
 
 Auto quality: binary search for the lowest quality whose SSIM against the pixels given to the encoder
 stays at or above the level (recipe.AUTO_QUALITY). Target size: binary search for the highest quality
@@ -12,10 +12,11 @@ from dataclasses import dataclass, field, replace
 
 from PIL import Image
 
-from .. import encode
-from ..errors import BadOptions, EngineError
+from ..errors import BadOptions, TargetNotMet
 from ..quality import Reference
 from ..recipe import AUTO_QUALITY, Encode
+from . import writers
+from .jpeg_tables import JPEG_CHOSEN_QUALITY_TABLES
 
 AUTO_QUALITIES = tuple(range(30, 96, 5))  # auto quality picks one of these (4 trials by bisection)
 TARGET_MAX_QUALITY = 90          # target size: no higher unless the recipe sets a higher quality
@@ -25,14 +26,10 @@ SHRINK_STEPS = 8
 SHRINK_SAFETY = 0.95             # aim a little under the estimate so one shrink usually suffices
 
 
-class TargetNotMet(EngineError):
-    code = "target_not_met"
-
-
 @dataclass
 class Outcome:
     data: bytes
-    settings: encode.Settings
+    settings: writers.Settings
     frames: list                  # the frames encoded (smaller than given when the target forced a shrink)
     ssim: float | None = None
     tries: int = 0
@@ -45,9 +42,9 @@ def _label(name):
 
 def compress(frames: list, enc: Encode, fmt: str, icc=None, durations=None, loop=None, name: str = "",
              copyright: str | None = None, taken: bytes | None = None) -> Outcome:
-    settings = encode.Settings.from_recipe(enc, fmt)
+    settings = writers.Settings.from_recipe(enc, fmt)
     if enc.auto_quality != "off" or enc.target_kb is not None:
-        settings = replace(settings, tables=encode.JPEG_CHOSEN_QUALITY_TABLES)  # the tool picks the quality
+        settings = replace(settings, tables=JPEG_CHOSEN_QUALITY_TABLES)  # the tool picks the quality
     animated = len(frames) > 1
     notes = []
     if animated and enc.target_kb is not None:
@@ -61,7 +58,7 @@ def compress(frames: list, enc: Encode, fmt: str, icc=None, durations=None, loop
         level = None
 
     def save(pictures, s):
-        return encode.save(pictures, s, icc, durations, loop, copyright, taken)
+        return writers.save(pictures, s, icc, durations, loop, copyright, taken)
 
     ssim, tries = None, 0
     if level is not None:
@@ -95,12 +92,12 @@ def _decoded(data: bytes) -> Image.Image:
 
 def measure_ssim(frame, settings, data: bytes) -> float:
     """SSIM of an encoded single picture against the pixels it was encoded from."""
-    return Reference(encode.prepare(frame, settings)).ssim(_decoded(data))
+    return Reference(writers.prepare(frame, settings)).ssim(_decoded(data))
 
 
 def _auto_quality(frame, settings, level, save):
     """Lowest of AUTO_QUALITIES with SSIM >= level (or the top of the range when none reaches it)."""
-    reference = Reference(encode.prepare(frame, settings))
+    reference = Reference(writers.prepare(frame, settings))
     results = {}
 
     def trial(q):

@@ -1,4 +1,4 @@
-"""Batch helpers: names that never collide, and the "zip" operation for "download all".
+"""ZIP packing for "download all": names that never collide, and the "zip" operation.
 
 The page runs "process" once per file (one failure never stops the rest) and then, if asked,
 "zip" once over the results.

@@ -7,16 +7,16 @@ import zipfile
 
 import pytest
 
-from imagestudio import api, batch
+from imagestudio import api, archive
 from imagestudio.__main__ import main
 from pictures import animation, encoded, opened, photo
 from samples import gps_photo
 
 
 def test_unique_names():
-    assert batch.unique_names(["a.jpg", "a.jpg", "A.JPG", "b.png", "a-2.jpg"]) == \
+    assert archive.unique_names(["a.jpg", "a.jpg", "A.JPG", "b.png", "a-2.jpg"]) == \
         ["a.jpg", "a-2.jpg", "A-3.JPG", "b.png", "a-2-2.jpg"]
-    assert batch.unique_names(["../../etc/passwd", "dir\\x.png", ".hidden", ""]) == \
+    assert archive.unique_names(["../../etc/passwd", "dir\\x.png", ".hidden", ""]) == \
         ["passwd", "x.png", "hidden", "image"]
 
 

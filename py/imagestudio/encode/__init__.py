@@ -1,0 +1,13 @@
+"""Encoding in one place: the writers (one named record per output format) and the quality search.
+
+writers.py      pixels -> file bytes for one concrete Settings; WRITERS says what each output format can hold
+jpeg_tables.py  the JPEG quantisation tables by name
+search.py       picks the quality (fixed, auto by SSIM, or the highest that fits a size) and encodes
+
+Another codec plugs in as a WRITERS record plus its branch in writers.save.
+"""
+
+from .search import Outcome, compress, measure_ssim
+from .writers import WRITERS, Settings, Writer, output_format, save
+
+__all__ = ["WRITERS", "Outcome", "Settings", "Writer", "compress", "measure_ssim", "output_format", "save"]
