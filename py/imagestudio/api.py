@@ -8,21 +8,15 @@ The web worker, the tests and the command line all call this. A result is either
 import json
 import os
 
-from . import __version__, colour, names, receipt
-from .containers import CONTAINERS, heif
-from .errors import BadOptions, EngineError, StillDirty, UnsupportedFormat
-from .policy import CleanPolicy
-from .recipe import Output
-from .report import sort_findings, summarize
-from .sniff import AVIF, HEIF, identify, sniff
+from . import __version__, names, receipt
 from .archive import zip_op
+from .cleaning import clean_op, inspect
+from .errors import BadOptions, EngineError
+from .policy import CleanPolicy
 from .process import process
+from .recipe import Output
 from .catalogue import presets_op
 from .recipe import import_op
-
-
-def output_name(name: str, suffix: str, extension: str) -> str:
-    return names.output_name(name, suffix, extension)
 
 
 def _named(result: dict, name: str, options: dict) -> None:
@@ -42,72 +36,9 @@ def _named(result: dict, name: str, options: dict) -> None:
     report["name_kept"] = bool(report["name_leaks"]) and stem in result["name"]
 
 
-def _report(fmt, findings, **extra) -> dict:
-    findings = sort_findings(findings)
-    return {"format": fmt.name, "findings": [f.to_dict() for f in findings],
-            "summary": summarize(findings), **extra}
-
-
-def inspect(data: bytes, name: str = "", options: dict | None = None) -> dict:
-    fmt = identify(data)
-    if fmt in (HEIF, AVIF):
-        # HEIC/AVIF cannot be cleaned here, but what they reveal can still be shown.
-        return {"ok": True, "data": None, "mime": fmt.mime, "name": name,
-                "report": _report(fmt, heif.inspect(data, name), cleanable=False,
-                                  notes=[f"{fmt.name.upper()} can be inspected but not cleaned yet (the browser "
-                                         "build of Pillow cannot decode it): convert it to JPEG first"])}
-    fmt = sniff(data, name)
-    container = CONTAINERS.get(fmt.name)
-    if container is None:
-        raise UnsupportedFormat(f"{name or 'this file'}: {fmt.name.upper()} inspection is not supported yet")
-    return {"ok": True, "data": None, "mime": fmt.mime, "name": name,
-            "report": _report(fmt, container.inspect(data, name), cleanable=True)}
-
-
-def verify_clean(output: bytes, policy: CleanPolicy, name: str = "") -> list:
-    """Re-inspect bytes about to be returned; raise StillDirty if anything the policy removes is there.
-
-    Every path that returns image bytes (lossless clean, re-encode) must pass through this.
-    Returns the findings that the policy allows to stay.
-    """
-    fmt = sniff(output, name)
-    after = CONTAINERS[fmt.name].inspect(output, name)
-    leftover = [f for f in after if not policy.allows(f)]
-    if leftover:
-        what = ", ".join(sorted({f.label for f in leftover}))
-        raise StillDirty(f"{name or 'this file'}: refused to return a file that still holds: {what}")
-    return after
-
-
-def clean(data: bytes, name: str = "", options: dict | None = None) -> dict:
-    """Lossless metadata removal, verified by re-inspecting the output (fail closed)."""
-    policy = CleanPolicy.from_dict((options or {}).get("policy"))
-    fmt = sniff(data, name)
-    container = CONTAINERS.get(fmt.name)
-    if container is None:
-        raise UnsupportedFormat(f"{name or 'this file'}: cleaning {fmt.name.upper()} is not supported yet")
-    before = container.inspect(data, name)
-    cleaned = container.clean(data, policy, name)
-    notes = container.notes(data, name) if hasattr(container, "notes") else []  # before verify: shares the parse
-    notes += colour.lossless_notes(before, policy.keep_icc)
-    after = verify_clean(cleaned, policy, name)
-    # Honest about what left: an allowed item counts as kept only if the output really still shows it.
-    still_there = {(f.key, f.value) for f in after}
-    removed = [f for f in before if not (policy.allows(f) and (f.key, f.value) in still_there)]
-    # Lossless containers copy the compressed picture untouched; the others re-encode it (and say so).
-    lossless = getattr(container, "LOSSLESS", True)
-    return {"ok": True, "data": cleaned, "mime": fmt.mime,
-            "name": output_name(name, "clean", fmt.extension),
-            # The hidden pictures' previews are in findings already: once is enough (~1/3 of a report's JSON).
-            "report": _report(fmt, before, removed=[f.to_dict(preview=False) for f in sort_findings(removed)],
-                              kept=[f.to_dict() for f in sort_findings(after)],
-                              lossless=lossless, reencoded=not lossless, notes=notes,
-                              policy=policy.to_dict(), bytes_in=len(data), bytes_out=len(cleaned))}
-
-
 OPERATIONS = {
-    "inspect": inspect,
-    "clean": clean,
+    "inspect": inspect,      # what a file reveals (cleaning.py)
+    "clean": clean_op,       # metadata removed, verified by re-inspection (cleaning.py)
     "process": process,      # recipe: crop, resize, watermark, re-encode (process.py)
     "zip": zip_op,           # many results -> one ZIP (archive.py)
     "presets": presets_op,   # the catalogue: recipe defaults, presets, choices, page facts (catalogue.py)
@@ -142,7 +73,7 @@ def handle(op: str, data: bytes, options: dict | None = None, name: str = "") ->
 
 def handle_js(op: str, data, options_json: str, name: str):
     """Adapter for the web worker: JS bytes in, (metadata JSON, payload bytes or None) out."""
-    raw = data.to_bytes() if hasattr(data, "to_bytes") else bytes(data)
+    raw = bytes(data) if isinstance(data, (bytes, bytearray, memoryview)) else data.to_bytes()  # a JS Uint8Array
     result = handle(op, raw, json.loads(options_json or "{}"), name)
     payload = result.pop("data", None)
     return json.dumps(result), payload

@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .errors import CorruptImage, TooLarge, UnsupportedFormat, plain
-from .sniff import sniff
+from .errors import CorruptImage, TooLarge, plain
+from .sniff import Format, sniff
 
 MAX_PIXELS = 100_000_000            # one picture (about 300 MB as RGB)
 MAX_ANIMATION_PIXELS = 100_000_000  # frames x width x height, all frames are held in memory
@@ -166,17 +166,16 @@ def _open(data: bytes, name: str) -> Image.Image:
 
 
 def decode(data: bytes, name: str = "", target_ratio=None, want_ycbcr: bool = False,
-           luma_first: bool = False) -> Decoded:
+           luma_first: bool = False, fmt: Format | None = None) -> Decoded:
     """Decode every frame upright.
 
     target_ratio(upright_size) -> float | None: how much the picture will be scaled (output/source side),
     known before decoding from the header; lets JPEG decode at reduced size. want_ycbcr: the caller can
     work in YCbCr (JPEG out, nothing drawn). luma_first: the caller only resizes and writes a 4:2:0 JPEG,
-    and takes a luma frame plus a reduced chroma picture (Decoded.chroma) when a JPEG allows it.
+    and takes a luma frame plus a reduced chroma picture (Decoded.chroma) when a JPEG allows it. fmt: the
+    input's format when the caller has sniffed it already.
     """
-    fmt = sniff(data, name)
-    if not fmt.supported:
-        raise UnsupportedFormat(f"{_label(name)}: {fmt.name.upper()} cannot be decoded here")
+    fmt = fmt or sniff(data, name)
     image = _open(data, name)
     try:
         frames_total = getattr(image, "n_frames", 1)  # Pillow reads every frame header to count them

@@ -1,11 +1,11 @@
 """The "process" operation: one recipe applied to one file.
 
 decode -> orient -> crop -> resize -> watermark -> encode -> metadata policy -> verify.
-A recipe with no pixel step and default encoding goes to the lossless api.clean instead. A re-encoded
+A recipe with no pixel step and default encoding goes to the lossless cleaning.clean instead. A re-encoded
 file carries no metadata but the ICC profile (when the policy keeps it and it matches the pixels) and
 the EXIF Copyright (when the policy keeps it); the orientation is baked into the pixels, so no
 Orientation tag is needed. Every output passes
-api.verify_clean.
+cleaning.verify_clean.
 
 How the page calls it (one call per file; a failure is that file's error card, the batch goes on):
     handle("process", file_bytes, recipe_dict, file_name)
@@ -25,24 +25,19 @@ operations = [{"step": "clean", ...}].
 """
 
 import time
-from dataclasses import asdict, replace
+from dataclasses import replace
 
-from . import colour, encode
+from . import cleaning, colour, encode, names
 from .decode import decode
 from .errors import BadOptions, EngineError
 from .ops import crop, resize, watermark
 from .recipe import Recipe
 from .report import sort_findings, summarize
-from .sniff import sniff
+from .sniff import Format, recognise, unsupported
 
 
 def _label(name):
     return name or "this file"
-
-
-def _api():
-    from . import api  # imported late: api imports this module to register the operation
-    return api
 
 
 def process(data: bytes, name: str = "", options: dict | None = None) -> dict:
@@ -50,18 +45,20 @@ def process(data: bytes, name: str = "", options: dict | None = None) -> dict:
         recipe = Recipe.from_dict(options)
     except BadOptions as err:
         raise BadOptions(f"{_label(name)}: {err.message}") from None
-    fmt = sniff(data, name)
+    fmt = recognise(data, name)
     if not recipe.reencodes:
-        result = _api().clean(data, name, {"policy": asdict(recipe.policy)})
+        result = cleaning.clean(data, name, recipe.policy, fmt)
         result["report"]["operations"] = [{"step": "clean", "detail": "metadata removed losslessly"}]
         return result
+    if not fmt.supported:
+        raise unsupported(fmt, name)
     return _reencode(data, name, recipe, fmt)
 
 
-def _inspect(data, name) -> dict | None:
+def _inspect(data: bytes, name: str, fmt: Format) -> dict | None:
     """The container's report on the input (findings most sensitive first, summary), or None."""
     try:
-        return _api().inspect(data, name)["report"]
+        return cleaning.inspect_report(data, name, fmt)
     except EngineError:
         return None
 
@@ -69,7 +66,7 @@ def _inspect(data, name) -> dict | None:
 def _reencode(data: bytes, name: str, recipe: Recipe, fmt) -> dict:
     clock = {"start": time.perf_counter()}
     out_fmt = encode.output_format(fmt.name, recipe.encode)
-    inspected = _inspect(data, name)
+    inspected = _inspect(data, name, fmt)
     logo = watermark.load_logo(recipe.watermark.logo, name) if recipe.watermark.logo else None
 
     def ratio(upright):
@@ -80,7 +77,7 @@ def _reencode(data: bytes, name: str, recipe: Recipe, fmt) -> dict:
     chroma_420 = out_fmt == "jpeg" and recipe.encode.subsampling == "4:2:0"
     # Luma first (decode.py) when the pixels are only shrunk: nothing cropped or drawn on them.
     luma_first = chroma_420 and recipe.resize.active and not recipe.crop.active and not recipe.watermark.active
-    decoded = decode(data, name, ratio, want_ycbcr=out_fmt == "jpeg", luma_first=luma_first)  # watermark converts to RGB itself
+    decoded = decode(data, name, ratio, want_ycbcr=out_fmt == "jpeg", luma_first=luma_first, fmt=fmt)  # watermark converts to RGB itself
     clock["decode"] = time.perf_counter()
     steps = []
     if decoded.orientation != 1:
@@ -163,7 +160,7 @@ def _reencode(data: bytes, name: str, recipe: Recipe, fmt) -> dict:
     suffix = _suffix(recipe, steps, settings, width, height, converted=out_fmt != fmt.name)
     return {
         "ok": True, "data": output, "mime": encode.WRITERS[out_fmt].mime,
-        "name": _api().output_name(name, suffix, encode.WRITERS[out_fmt].extension),
+        "name": names.output_name(name, suffix, encode.WRITERS[out_fmt].extension),
         "report": {
             "format": out_fmt, "input_format": fmt.name, "operations": steps,
             "width": width, "height": height, "frames": len(outcome.frames),
@@ -221,5 +218,5 @@ def _suffix(recipe, steps, settings, width, height, converted=False) -> str:
 
 def _verify(output: bytes, policy, name: str) -> list:
     """The findings the policy lets stay; raises StillDirty (and nothing is returned) on a leak."""
-    kept = _api().verify_clean(output, policy, name)
+    kept = cleaning.verify_clean(output, policy, name)
     return [f.to_dict() for f in sort_findings(kept)]

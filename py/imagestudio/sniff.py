@@ -64,8 +64,8 @@ def identify(data: bytes) -> Format | None:
     return next((fmt for test, fmt in _SIGNATURES if test(head)), None)
 
 
-def sniff(data: bytes, name: str = "") -> Format:
-    """Return the format of `data` or raise NotAnImage / UnsupportedFormat."""
+def recognise(data: bytes, name: str = "") -> Format:
+    """The format of `data`, supported or not (a container may still inspect it); raise NotAnImage if none."""
     label = name or "this file"
     if not data:
         raise NotAnImage(f"{label}: the file is empty (0 bytes)")
@@ -76,9 +76,18 @@ def sniff(data: bytes, name: str = "") -> Format:
         raise NotAnImage(f"{label}: {kind}, not a photo (Image Studio reads {photos}); it is not shown or saved")
     if fmt is None:
         raise NotAnImage(f"{label}: not an image Image Studio can read (unrecognised file signature)")
+    return fmt
+
+
+def unsupported(fmt: Format, name: str = "") -> UnsupportedFormat:
+    """The refusal for a format this engine cannot decode (or clean)."""
+    return UnsupportedFormat(f"{name or 'this file'}: {fmt.name.upper()} images are not supported yet "
+                             "(the browser build of Pillow cannot decode them); nothing was produced")
+
+
+def sniff(data: bytes, name: str = "") -> Format:
+    """Return the format of `data` or raise NotAnImage / UnsupportedFormat (Pillow cannot decode it)."""
+    fmt = recognise(data, name)
     if not fmt.supported:
-        raise UnsupportedFormat(
-            f"{label}: {fmt.name.upper()} images are not supported yet "
-            "(the browser build of Pillow cannot decode them); nothing was produced"
-        )
+        raise unsupported(fmt, name)
     return fmt

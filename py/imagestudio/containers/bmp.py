@@ -7,6 +7,7 @@ from ..readers import icc
 from ..report import Finding
 from . import reencode
 
+CLEANABLE = True
 LOSSLESS = False
 V5_HEADER = 124
 PROFILE_LINKED, PROFILE_EMBEDDED = b"KNIL", b"DEBM"  # 'LINK' / 'MBED' stored little-endian

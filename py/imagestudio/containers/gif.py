@@ -5,6 +5,9 @@ from ..errors import CorruptImage
 from ..readers import icc, xmp
 from ..report import Finding, shorten
 
+LOSSLESS = True   # the compressed picture is copied byte for byte
+CLEANABLE = True
+
 IMAGE, EXTENSION, TRAILER = 0x2C, 0x21, 0x3B
 GRAPHIC_CONTROL, COMMENT, PLAIN_TEXT, APPLICATION = 0xF9, 0xFE, 0x01, 0xFF
 # Application extensions that only say how to play the animation: kept.
@@ -153,3 +156,7 @@ def clean(data: bytes, policy, name: str = "") -> bytes:
         else:
             out.append(view[s:e])
     return b"".join(out)
+
+
+def notes(data: bytes, name: str = "") -> list[str]:
+    return []

@@ -9,6 +9,10 @@ from ..errors import CorruptImage, UnsupportedFormat
 from ..readers import exif as exif_reader
 from ..readers import icc, xmp
 from ..report import Finding
+from ..sniff import HEIF, identify
+
+LOSSLESS = True
+CLEANABLE = False  # inspect only: notes() says why
 
 # iref link types that point at hidden pictures: label
 HIDDEN_LINKS = {b"thmb": "Thumbnail picture(s)", b"auxl": "Depth, alpha or gain map(s)"}
@@ -151,3 +155,9 @@ def inspect(data: bytes, name: str = "") -> list[Finding]:
 def clean(data: bytes, policy, name: str = "") -> bytes:
     raise UnsupportedFormat(f"{name or 'this file'}: HEIF/AVIF images are not supported yet (the browser build of "
                             "Pillow cannot decode them); nothing was produced")
+
+
+def notes(data: bytes, name: str = "") -> list[str]:
+    kind = (identify(data) or HEIF).name.upper()
+    return [f"{kind} can be inspected but not cleaned yet (the browser build of Pillow cannot decode it): "
+            "convert it to JPEG first"]

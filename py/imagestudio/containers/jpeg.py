@@ -11,6 +11,9 @@ from ..readers import icc, iptc, xmp
 from ..report import Finding, damaged, jpeg_preview, shorten
 from . import jpeg_tables, kept
 
+LOSSLESS = True   # the compressed picture is copied byte for byte
+CLEANABLE = True
+
 SOI, EOI, SOS, APP0, APP1, APP2, APP11, APP13, APP14, COM = 0xD8, 0xD9, 0xDA, 0xE0, 0xE1, 0xE2, 0xEB, 0xED, 0xEE, 0xFE
 STANDALONE = {0x01, *range(0xD0, 0xD8)}  # TEM and RSTn carry no length
 # Markers that decoding needs (SOFn, DHT, DAC, DQT, DNL, DRI, SOS): always kept. JPG (0xC8), DHP and EXP

@@ -9,6 +9,9 @@ from ..readers import icc, pngtext
 from ..report import Finding, damaged
 from . import kept
 
+LOSSLESS = True   # the compressed picture is copied byte for byte
+CLEANABLE = True
+
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # Chunks needed to draw the picture (critical, colour, transparency, density, animation): always kept.
 RENDERING = {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"sBIT", b"bKGD", b"pHYs",
@@ -217,3 +220,7 @@ def clean(data: bytes, policy, name: str = "") -> bytes:
         at = next(i for i, b in enumerate(out) if bytes(b[4:8]) in (b"IDAT", b"acTL", b"fdAT"))
         out.insert(at, _chunk(b"eXIf", body))
     return b"".join(out)
+
+
+def notes(data: bytes, name: str = "") -> list[str]:
+    return []

@@ -14,6 +14,7 @@ from ..readers import exif as exif_reader
 from ..report import Finding
 from . import kept, reencode
 
+CLEANABLE = True
 LOSSLESS = False  # the report says "re-encoded": pixels identical, compressed bytes not
 # Compressions that are kept as they are; anything else (JPEG in TIFF ...) is rewritten with LZW.
 LOSSLESS_COMPRESSIONS = {"raw", "tiff_lzw", "tiff_adobe_deflate", "packbits"}

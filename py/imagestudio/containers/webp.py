@@ -7,6 +7,9 @@ from ..readers import icc, xmp
 from ..report import Finding
 from . import kept
 
+LOSSLESS = True   # the compressed picture is copied byte for byte
+CLEANABLE = True
+
 # Chunks that draw the picture (still or animated): always kept.
 IMAGE_CHUNKS = {b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ANIM", b"ANMF"}
 COLOUR_PROFILE = b"ICCP"  # kept when the policy keeps colour profiles
@@ -113,3 +116,7 @@ def clean(data: bytes, policy, name: str = "") -> bytes:
         out.append(_chunk(b"EXIF", exif_body))
     payload = b"".join(out)
     return b"RIFF" + (len(payload) + 4).to_bytes(4, "little") + b"WEBP" + payload
+
+
+def notes(data: bytes, name: str = "") -> list[str]:
+    return []
