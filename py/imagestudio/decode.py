@@ -26,7 +26,7 @@ import sys
 import warnings
 from dataclasses import dataclass, field
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 
 from .errors import CorruptImage, TooLarge, plain
 from .sniff import Format, sniff
@@ -154,14 +154,18 @@ def to_working_mode(image: Image.Image) -> Image.Image:
     return image.convert("RGB")  # CMYK, LAB, HSV, ...
 
 
-def _open(data: bytes, name: str) -> Image.Image:
+def open_image(data: bytes, name: str = "") -> Image.Image:
+    """Open a picture without decoding its pixels; any failure is a typed error naming the file.
+
+    The one way the engine opens input: decode() and the re-encoding containers (containers/reencode.py).
+    """
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore")  # odd but harmless headers, big pictures (the size guard decides)
             return Image.open(io.BytesIO(data))
     except Image.DecompressionBombError as err:
         raise TooLarge(f"{_label(name)}: {err}; nothing was produced") from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as err:
+    except Exception as err:  # noqa: BLE001 - Pillow's many errors become one typed one
         raise CorruptImage(f"{_label(name)}: the picture cannot be read ({plain(err)})") from None
 
 
@@ -176,7 +180,7 @@ def decode(data: bytes, name: str = "", target_ratio=None, want_ycbcr: bool = Fa
     input's format when the caller has sniffed it already.
     """
     fmt = fmt or sniff(data, name)
-    image = _open(data, name)
+    image = open_image(data, name)
     try:
         frames_total = getattr(image, "n_frames", 1)  # Pillow reads every frame header to count them
     except Exception as err:  # noqa: BLE001 - e.g. TypeError for a TIFF IFD without ImageWidth
@@ -202,9 +206,9 @@ def decode(data: bytes, name: str = "", target_ratio=None, want_ycbcr: bool = Fa
                 if split:
                     chroma, result.chroma_scale, box = _chroma(data, name, image.size, ratio)
                     result.chroma_box = _upright_box(box, chroma.size, orientation)
-                    result.chroma = _upright(chroma, orientation)
+                    result.chroma = upright(chroma, orientation)
             image.load()
-            result.frames = [_upright(to_working_mode(image), orientation)]
+            result.frames = [upright(to_working_mode(image), orientation)]
     except Image.DecompressionBombError as err:  # a later GIF frame can grow the canvas past Pillow's own limit
         raise TooLarge(f"{_label(name)}: {err}; nothing was produced") from None
     except (OSError, SyntaxError, ValueError) as err:
@@ -214,13 +218,14 @@ def decode(data: bytes, name: str = "", target_ratio=None, want_ycbcr: bool = Fa
     return result
 
 
-# EXIF orientation -> the transpose that makes the picture upright (as ImageOps.exif_transpose)
+# EXIF orientation -> the transpose that makes the picture upright (as ImageOps.exif_transpose, which needs the
+# EXIF on the image itself; the drafted luma and chroma pictures are turned with the same table)
 _UPRIGHT = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
             5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
             8: Image.Transpose.ROTATE_90}
 
 
-def _upright(frame: Image.Image, orientation: int) -> Image.Image:
+def upright(frame: Image.Image, orientation: int) -> Image.Image:
     """The frame turned upright for `orientation` (the frame itself when it already is)."""
     method = _UPRIGHT.get(orientation)
     return frame.transpose(method) if method is not None else frame
@@ -244,7 +249,7 @@ def _chroma(data: bytes, name: str, size: tuple, ratio: float) -> tuple:
     stay >= CHROMA_MIN x half the output (the chroma a 4:2:0 JPEG keeps)."""
     need = ratio / 2 * CHROMA_MIN
     scale = next(s for s in (8, 4, 2, 1) if s == 1 or 1 / s >= need)
-    image = _open(data, name)
+    image = open_image(data, name)
     drafted = image.draft("YCbCr", (max(1, size[0] // scale), max(1, size[1] // scale)) if scale > 1 else None)
     if not image.decoderconfig:
         image.decoderconfig = (1, 0)
@@ -287,7 +292,7 @@ def _decode_frames(image, result: Decoded, name: str = ""):
         image.seek(index)
         check_size(image.width, image.height, image.n_frames, name)  # a GIF frame may enlarge the canvas
         frame = image.convert("RGBA")
-        frames.append(ImageOps.exif_transpose(frame) if result.orientation != 1 else frame)
+        frames.append(upright(frame, result.orientation))
         durations.append(int(image.info.get("duration", 100) or 100))
     result.frames = frames
     result.durations = durations

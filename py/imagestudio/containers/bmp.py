@@ -40,7 +40,7 @@ def inspect(data: bytes, name: str = "") -> list[Finding]:
 
 
 def clean(data: bytes, policy, name: str = "") -> bytes:
-    im = reencode.open_image(data, name)
+    im = reencode.load_image(data, name)
     frame = reencode.bare_copy(im)
     buf = io.BytesIO()
     frame.save(buf, "BMP")

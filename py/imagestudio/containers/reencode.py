@@ -6,26 +6,17 @@ import warnings
 
 from PIL import Image
 
-from ..decode import check_size
-from ..errors import CorruptImage, EngineError, TooLarge, plain
+from ..decode import check_size, open_image
+from ..errors import CorruptImage, EngineError, plain
 
 
-def open_image(data: bytes, name: str, load: bool = True):
-    """Open (and by default decode) a picture; any failure is a typed error naming the file.
+def load_image(data: bytes, name: str) -> Image.Image:
+    """Open (decode.open_image) and decode a picture; any failure is a typed error naming the file.
 
     The size guard runs before any pixel is allocated, with the same limits as the image operations.
     """
     label = name or "this file"
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            im = Image.open(io.BytesIO(data))
-    except Image.DecompressionBombError as err:
-        raise TooLarge(f"{label}: {err}; nothing was produced") from None
-    except Exception as err:  # noqa: BLE001 - Pillow's many errors become one typed one
-        raise CorruptImage(f"{label}: the picture cannot be read ({plain(err)})") from None
-    if not load:
-        return im
+    im = open_image(data, name)
     try:
         frames = getattr(im, "n_frames", 1)  # Pillow reads every page header to count them
     except Exception as err:  # noqa: BLE001 - e.g. TypeError for a TIFF IFD without ImageWidth

@@ -8,7 +8,7 @@ import io
 import warnings
 
 from .. import icc_profile as canonical_icc
-from ..decode import MAX_ANIMATION_PIXELS, check_size
+from ..decode import MAX_ANIMATION_PIXELS, check_size, open_image
 from ..errors import CorruptImage, EngineError, TooLarge, plain
 from ..readers import exif as exif_reader
 from ..report import Finding
@@ -37,7 +37,7 @@ def _pages(im, name: str = "") -> list[tuple[int, dict]]:
 
 def inspect(data: bytes, name: str = "") -> list[Finding]:
     found = exif_reader.read(data, "TIFF IFD0", tiff_file=True)
-    im = reencode.open_image(data, name, load=False)
+    im = open_image(data, name)
     for i, tags in _pages(im, name)[1:]:
         where = f"TIFF page {i + 1}"
         if tags.get(254, 0) & REDUCED_RESOLUTION:
@@ -53,7 +53,7 @@ def inspect(data: bytes, name: str = "") -> list[Finding]:
 
 
 def clean(data: bytes, policy, name: str = "") -> bytes:
-    im = reencode.open_image(data, name)
+    im = reencode.load_image(data, name)
     findings = exif_reader.read(data, "TIFF IFD0", tiff_file=True)
     icc_profile = canonical_icc.kept_form(im.info["icc_profile"])[0] if policy.keep_icc and im.info.get(
         "icc_profile") else None
