@@ -31,7 +31,7 @@ SABOTAGE = """
   api = new Proxy(real, { get(target, prop) {
     if (prop !== "handle_js") return Reflect.get(target, prop);
     return (op, data, options, name) => {
-      if (name === "die.jpg") real.os.abort();
+      if (name === "die.jpg") pyodide.pyimport("os").abort();
       if (name === "hang.jpg") { for (;;) { /* stuck */ } }
       return real.handle_js(op, data, options, name);
     };
