@@ -8,10 +8,10 @@ from PIL import Image
 
 from corpus import CORPUS, corpus_files, pixels
 from imagestudio import api
-from imagestudio.containers import jpeg
+from imagestudio.containers import jpeg, jpeg_markers
 from imagestudio.policy import CleanPolicy
 
-XMP = (jpeg.XMP_ID + b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-'
+XMP = (jpeg_markers.XMP_ID + b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-'
        b'syntax-ns#"><rdf:Description xmlns:tiff="http://ns.adobe.com/tiff/1.0/" tiff:Make="SpyCam"/></rdf:RDF>'
        b'</x:xmpmeta>')
 HIDDEN = [(0xFE, b"secret between the scans", "comment"), (0xE1, XMP, "make"), (0xEB, b"JP\x00\x11c2pa", "c2pa"),

@@ -2,47 +2,22 @@
 
 import re
 from dataclasses import dataclass
-from typing import NamedTuple
 
-from ..errors import CorruptImage
-from ..readers import exif as exif_reader
 from .. import icc_profile
-from ..readers import icc, iptc, xmp
-from ..report import Finding, damaged, jpeg_preview, shorten
+from ..errors import CorruptImage
+from ..policy import CleanPolicy
+from ..report import Finding, damaged, jpeg_preview
 from . import jpeg_tables, kept
+from .jpeg_markers import APP0, APP1, APP2, COM, EOI, EXIF_ID, GATHERED, ICC_ID, SOI, SOS, STANDALONE, Segment, rule
 
 LOSSLESS = True   # the compressed picture is copied byte for byte
 CLEANABLE = True
 
-SOI, EOI, SOS, APP0, APP1, APP2, APP11, APP13, APP14, COM = 0xD8, 0xD9, 0xDA, 0xE0, 0xE1, 0xE2, 0xEB, 0xED, 0xEE, 0xFE
-STANDALONE = {0x01, *range(0xD0, 0xD8)}  # TEM and RSTn carry no length
-# Markers that decoding needs (SOFn, DHT, DAC, DQT, DNL, DRI, SOS): always kept. JPG (0xC8), DHP and EXP
-# (hierarchical mode, which no browser decodes) are not: kept whole they could carry anything, so they are
-# reported as unknown markers and dropped.
-STRUCTURAL = {*range(0xC0, 0xD0), 0xDB, 0xDC, 0xDD, SOS} - {0xC8}
-FIELD_SIZES = {0xDC: 2, 0xDD: 2}  # DNL and DRI payloads; longer ones hide data after their fields
-# Application segments kept because decoders need them: (marker, payload prefix).
-DECODING_APPS = ((APP0, b"JFIF\x00"), (APP14, b"Adobe"))
-JFIF_HEADER, ADOBE_HEADER = 14, 12  # payload bytes of those headers' fields; anything longer hides data
-# Known metadata segments: (marker, payload prefix) -> name used in findings.
-EXIF_ID = b"Exif\x00\x00"
-XMP_ID = b"http://ns.adobe.com/xap/1.0/\x00"
-XMP_EXT_ID = b"http://ns.adobe.com/xmp/extension/\x00"
-ICC_ID = b"ICC_PROFILE\x00"
-MPF_ID = b"MPF\x00"
-PHOTOSHOP_ID = b"Photoshop 3.0\x00"
 # After a scan, only these can start the next segment; any other 0xFF xx is corrupt entropy data.
 _NEXT_MARKER = re.compile(rb"\xff[\xc0-\xcf\xd8-\xef\xfe]")
 # Inside entropy-coded data 0xFF is followed only by 0x00 (stuffing), RST0-7 or 0xFF (fill): any other pair is a
 # marker, and the scan's data ends there.
 _SCAN_END = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
-
-
-class Segment(NamedTuple):  # a tuple, not a frozen dataclass: a clean makes thousands and those are 3x slower
-    marker: int
-    start: int       # offset of the 0xFF
-    end: int         # offset just past the segment (and past its scan data for SOS)
-    payload: bytes   # bytes after the length field (empty for standalone markers)
 
 
 @dataclass(frozen=True)
@@ -201,60 +176,6 @@ def segments(data: bytes, name: str = "") -> tuple[list[Segment], int]:
     return parsed.segments, parsed.end
 
 
-def _jfif_thumbnail(payload: bytes) -> int:
-    """Bytes of the uncompressed thumbnail inside a JFIF APP0 (0 when none)."""
-    if len(payload) < 14:
-        return 0
-    return 3 * payload[12] * payload[13]
-
-
-def _mpf_images(payload: bytes) -> str:
-    from PIL import Image
-    info = Image.Exif()
-    try:
-        info.load(payload[len(MPF_ID):])
-        return f"{int(info.get(0xB001))} images"
-    except Exception:  # noqa: BLE001 - an unreadable index is still reported
-        return f"{len(payload)} bytes"
-
-
-def _describe(seg: Segment) -> list[Finding]:
-    """Findings for one segment that needs no neighbours (ICC, XMP extension and IRB are grouped in inspect)."""
-    m, p = seg.marker, seg.payload
-    size = f"{len(p)} bytes"
-    if m == APP0 and p.startswith(b"JFIF\x00"):
-        thumb = _jfif_thumbnail(p)
-        if thumb:
-            return [Finding("hidden", "thumbnail", "JFIF thumbnail picture", f"{thumb} bytes", "JFIF (APP0)")]
-        if len(p) > JFIF_HEADER:  # bytes after the header fields: room to hide anything
-            return [Finding("hidden", "extra_data", "Extra data inside the JFIF header", f"{len(p) - JFIF_HEADER} bytes",
-                            "JFIF (APP0)")]
-        return []
-    if m == APP0 and p.startswith(b"JFXX\x00"):
-        return [Finding("hidden", "thumbnail", "JFIF extension thumbnail picture", size, "JFXX (APP0)",
-                        jpeg_preview(p[6:]) if p[5:6] == b"\x10" else None)]
-    if m == APP1 and p.startswith(EXIF_ID):
-        return exif_reader.read(p, "EXIF (APP1)")
-    if m == APP1 and p.startswith(XMP_ID):
-        return xmp.read(p[len(XMP_ID):], "XMP (APP1)")
-    if m == APP2 and p.startswith(MPF_ID):
-        return [Finding("hidden", "mpf", "Multi-picture index (extra pictures in this file)", _mpf_images(p), "MPF (APP2)")]
-    if m == APP14 and p.startswith(b"Adobe"):
-        if len(p) > ADOBE_HEADER:
-            return [Finding("hidden", "extra_data", "Extra data inside the Adobe header",
-                            f"{len(p) - ADOBE_HEADER} bytes", "Adobe (APP14)")]
-        return []
-    if m == COM:
-        text = p.decode("utf-8", "replace").strip("\x00 ")
-        return [Finding("text", "comment", "Comment", shorten(text) or size, "JPEG comment (COM)")]
-    if 0xE0 <= m <= 0xEF:
-        ident = p[:16].split(b"\x00")[0].decode("latin-1", "replace")
-        ident = "".join(c for c in ident if c.isprintable())
-        return [Finding("other", f"app{m - 0xE0}", f"APP{m - 0xE0} segment" + (f" ({ident})" if ident else ""), size,
-                        f"JPEG APP{m - 0xE0}")]
-    return [Finding("other", f"marker_{m:02x}", f"Unknown marker 0xFF{m:02X}", size, f"JPEG marker 0xFF{m:02X}")]
-
-
 def _trailing(rest: bytes) -> list[Finding]:
     if not rest.strip(b"\x00"):
         return [Finding("hidden", "trailing_data", "Data after the end of the image", f"{len(rest)} bytes",
@@ -288,38 +209,17 @@ def inspect(data: bytes, name: str = "") -> list[Finding]:
 
 
 def _findings(parsed: Parsed, data: bytes) -> list[Finding]:
-    found, icc_chunks, xmp_ext, irb, c2pa = [], [], [], [], 0
+    found: list[Finding] = []
+    gathered: dict[str, list[bytes]] = {}
     for seg in parsed.segments:
-        m, p = seg.marker, seg.payload
-        if m in FIELD_SIZES and len(p) > FIELD_SIZES[m]:
-            found.append(Finding("hidden", "extra_data", f"Extra data inside marker 0xFF{m:02X}",
-                                 f"{len(p) - FIELD_SIZES[m]} bytes", f"JPEG marker 0xFF{m:02X}"))
-        if m in STRUCTURAL or m in STANDALONE or m in (SOI, EOI):
-            continue
-        if m == APP2 and p.startswith(ICC_ID):
-            icc_chunks.append(p)
-        elif m == APP1 and p.startswith(XMP_EXT_ID):
-            xmp_ext.append(p)
-        elif m == APP13 and p.startswith(PHOTOSHOP_ID):
-            irb.append(p[len(PHOTOSHOP_ID):])
-        elif m == APP11:
-            c2pa += len(p)
+        seg_rule = rule(seg.marker, seg.payload)
+        if seg_rule.gather:
+            gathered.setdefault(seg_rule.gather, []).append(seg.payload)
         else:
-            found += _describe(seg)
-    if icc_chunks:
-        profile = b"".join(c[14:] for c in sorted(icc_chunks, key=lambda c: c[12:13]))
-        where = "ICC profile (APP2)" if len(icc_chunks) == 1 else f"ICC profile ({len(icc_chunks)} APP2 segments)"
-        found += icc.read(profile, where)
-    if xmp_ext:
-        # Extended XMP: GUID (32) + full length (4) + offset (4) + a piece of one packet.
-        pieces = sorted(xmp_ext, key=lambda p: int.from_bytes(p[len(XMP_EXT_ID) + 36:len(XMP_EXT_ID) + 40], "big"))
-        packet = b"".join(p[len(XMP_EXT_ID) + 40:] for p in pieces)
-        found += xmp.read(packet, "Extended XMP (APP1)")
-    if irb:
-        found += iptc.read_irb(b"".join(irb), "Photoshop (APP13)")
-    if c2pa:
-        found.append(Finding("other", "c2pa", "C2PA / JUMBF provenance (edit history, may name people and tools)",
-                             f"{c2pa} bytes", "JUMBF (APP11)"))
+            found += seg_rule.reveals(seg)
+    for kind, read in GATHERED.items():
+        if kind in gathered:
+            found += read(gathered[kind])
     found += jpeg_tables.rewrites(parsed.segments).findings
     if parsed.end < len(data):
         found += _trailing(data[parsed.end:])
@@ -337,26 +237,7 @@ def notes(data: bytes, name: str = "") -> list[str]:
     return []
 
 
-def _kept_segment(seg: Segment, policy):
-    """How a segment goes into the clean file: the Segment itself (copied as it is), the bytes written instead,
-    or None to drop it."""
-    m, p = seg.marker, seg.payload
-    if m in FIELD_SIZES and len(p) > FIELD_SIZES[m]:
-        return bytes([0xFF, m]) + (FIELD_SIZES[m] + 2).to_bytes(2, "big") + p[:FIELD_SIZES[m]]
-    if m in STRUCTURAL or m in STANDALONE or m in (SOI, EOI):
-        return seg
-    if m == APP0 and p.startswith(b"JFIF\x00"):
-        if _jfif_thumbnail(p) or len(p) > JFIF_HEADER:  # keep the JFIF header fields, drop thumbnail and extra bytes
-            return b"\xff\xe0\x00\x10" + p[:12] + b"\x00\x00"
-        return seg
-    if m == APP14 and p.startswith(b"Adobe") and len(p) > ADOBE_HEADER:  # the 12 bytes decoders read, nothing after
-        return b"\xff\xee\x00\x0e" + p[:ADOBE_HEADER]
-    if any(m == marker and p.startswith(prefix) for marker, prefix in DECODING_APPS):
-        return seg
-    return None  # an ICC profile is written back in its canonical form by _kept_pieces
-
-
-def clean(data: bytes, policy, name: str = "") -> bytes:
+def clean(data: bytes, policy: CleanPolicy, name: str = "") -> bytes:
     """Lossless clean, repeated until the output reads the same way: dropping segments can turn bytes the first
     parse took for (corrupt) scan data into a real-looking segment, e.g. an EXIF APP1 (found by fuzz/run.py)."""
     out = data
@@ -387,7 +268,7 @@ def _rebuilds(pieces: list, data: bytes) -> bool:
     return pos == len(data)
 
 
-def _kept_pieces(data: bytes, policy, name: str = "") -> list:
+def _kept_pieces(data: bytes, policy: CleanPolicy, name: str = "") -> list:
     """What one clean pass writes, in order: Segments copied as they are, or bytes."""
     parsed = parse(data, name)
     last = parsed.segments[-1]
@@ -395,7 +276,7 @@ def _kept_pieces(data: bytes, policy, name: str = "") -> list:
         raise CorruptImage(f"{name or 'this file'}: JPEG is truncated: the file ends where its image data should "
                            "begin, so there is no picture to keep")
     tables = jpeg_tables.rewrites(parsed.segments).payloads
-    out = [k for k in (_kept_segment(s, policy) if i not in tables else _rewritten(s.marker, tables[i])
+    out = [k for k in (rule(s.marker, s.payload).keep(s, policy) if i not in tables else _rewritten(s.marker, tables[i])
                        for i, s in enumerate(parsed.segments)) if k is not None]
     if parsed.missing_eoi:
         out.append(b"\xff\xd9")

@@ -186,10 +186,6 @@ def _adobe_kept(seg: Segment, policy: CleanPolicy) -> Kept:
     return seg
 
 
-def _icc_kept(seg: Segment, policy: CleanPolicy) -> Kept:
-    return seg if policy.keep_icc else None
-
-
 def _fields_kept(seg: Segment, policy: CleanPolicy) -> Kept:
     m, p = seg.marker, seg.payload
     if len(p) > FIELD_SIZES[m]:
@@ -211,7 +207,7 @@ SEGMENTS: dict[tuple[int, bytes], Rule] = {
     (APP1, EXIF_ID): Rule(_exif, _drop),
     (APP1, XMP_ID): Rule(_xmp, _drop),
     (APP1, XMP_EXT_ID): Rule(_nothing, _drop, gather="xmp_ext"),
-    (APP2, ICC_ID): Rule(_nothing, _icc_kept, gather="icc"),
+    (APP2, ICC_ID): Rule(_nothing, _drop, gather="icc"),  # kept: jpeg._kept_pieces writes its canonical form
     (APP2, MPF_ID): Rule(_mpf, _drop),
     (APP11, b""): Rule(_nothing, _drop, gather="c2pa"),
     (APP13, PHOTOSHOP_ID): Rule(_nothing, _drop, gather="irb"),
