@@ -5,8 +5,9 @@
 
 Each corpus file goes through inspect, clean and process under the three clean policies (the default and the
 ones the CLI's --no-keep-orientation, --no-keep-icc and --keep-copyright give), process with a re-encoding
-recipe under the same policies, and process with every preset. For each run it records the sha256 of the
-returned bytes and of the result JSON without its timing fields (report.speed.*_ms) and memory addresses.
+recipe under the same policies, process with every preset and with recipes that take every other path
+(RECIPES). For each run it records the sha256 of the returned bytes and of the result JSON without its timing
+fields (report.speed.*_ms) and memory addresses.
 """
 
 import argparse
@@ -24,6 +25,16 @@ POLICIES = {
     "copyright": {"keep_copyright": True},
 }
 REENCODE = {"resize": {"long_edge": 512}}  # a pixel step, so process re-encodes instead of cleaning
+# Every other path of process: crop (aspect, turn, box), watermark, palette PNG, target size, auto quality, SSIM.
+RECIPES = {
+    "crop_rotate": {"crop": {"aspect": "16:9", "rotate": 90}, "resize": {"long_edge": 256}},
+    "crop_box_webp": {"crop": {"box": [0, 0, 8, 8]}, "encode": {"format": "webp", "quality": 60}},
+    "watermark_png": {"watermark": {"text": "(c) digest", "position": "tiled"}, "resize": {"long_edge": 256},
+                      "encode": {"format": "png", "colors": 64}},
+    "target_ssim": {"resize": {"long_edge": 256}, "encode": {"format": "jpeg", "target_kb": 8}, "report": {"ssim": True}},
+    "auto_webp": {"resize": {"long_edge": 256}, "encode": {"format": "webp", "auto_quality": "balanced"}},
+    "keep_q70": {"encode": {"quality": 70}},
+}
 SKIP = {".json", ".md", ".tsv"}
 
 
@@ -46,6 +57,7 @@ def runs(presets: list[str]) -> list[tuple[str, str, dict]]:
         out.append(("clean", label, {"policy": policy}))
         out.append(("process", f"reencode/{label}", {**REENCODE, "policy": policy}))
     out.append(("process", "empty", {}))
+    out += [("process", f"recipe/{label}", recipe) for label, recipe in RECIPES.items()]
     out += [("process", f"preset/{name}", recipe) for name, recipe in presets]
     return out
 
