@@ -10,7 +10,7 @@ from PIL import Image, ImageCms, ImageFile
 
 from colour_difference import delta_e
 from corpus import needs_corpus, profiled_files
-from imagestudio import api, icc_profile
+from imagestudio import api, cleaning, icc_profile
 from pictures import encoded
 
 SRGB = ImageCms.createProfile("sRGB")
@@ -161,5 +161,5 @@ def test_a_kept_profile_that_is_not_canonical_fails_verification():
     from imagestudio.errors import StillDirty
     from imagestudio.policy import CleanPolicy
     with pytest.raises(StillDirty, match="Colour profile details"):
-        api.verify_clean(encoded(gradient(), "PNG", icc_profile=apple_like()), CleanPolicy(keep_orientation=False),
+        cleaning.verify_clean(encoded(gradient(), "PNG", icc_profile=apple_like()), CleanPolicy(keep_orientation=False),
                          "p.png")
