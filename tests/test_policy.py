@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 import dirty
-from imagestudio import api
+from imagestudio import api, cleaning
 from imagestudio.__main__ import main
 from imagestudio.errors import StillDirty
 from imagestudio.policy import CleanPolicy
@@ -64,7 +64,7 @@ def test_not_kept_by_default():
 def test_verify_refuses_a_time_of_day_when_only_the_date_is_kept():
     kept_whole = api.handle("clean", photo_with_zone(), {"policy": DATE}, "p.jpg")["data"]
     with pytest.raises(StillDirty, match="Taken"):
-        api.verify_clean(kept_whole, CleanPolicy(**DAY), "p.jpg")
+        cleaning.verify_clean(kept_whole, CleanPolicy(**DAY), "p.jpg")
 
 
 def test_cli_flags(tmp_path):
