@@ -4,6 +4,7 @@ A Finding is plain data so the page, the tests and the command line share it.
 """
 
 import base64
+import re
 from collections import Counter
 from typing import NamedTuple
 
@@ -11,6 +12,9 @@ from typing import NamedTuple
 KINDS = ("location", "device", "time", "people", "hidden", "text", "other")
 _RANK = {kind: i for i, kind in enumerate(KINDS)}
 
+# EXIF 'YYYY:MM:DD HH:MM:SS', XMP 'YYYY-MM-DDTHH:MM[:SS][.fff][zone]', PNG tIME 'YYYY-MM-DD HH:MM:SS UTC'.
+_DATETIME = re.compile(r"(?P<y>\d{4})[:-](?P<mo>\d\d)[:-](?P<d>\d\d)(?:[T ](?P<h>\d\d):(?P<mi>\d\d)(?::(?P<s>\d\d))?"
+                       r"(?:\.\d+)?\s*(?P<zone>Z|UTC|[+-]\d\d:?\d\d)?)?")
 # A hidden picture is shown to the user only when it is small enough to inline in the report.
 PREVIEW_MAX_BYTES = 64 * 1024
 
@@ -22,6 +26,9 @@ class Finding(NamedTuple):  # immutable like a frozen dataclass, and 3x cheaper 
     value: str     # human-readable value (may be shortened)
     where: str     # container location, e.g. "EXIF GPS IFD", "XMP", "PNG tEXt chunk"
     preview: str | None = None  # data: URL of a hidden picture (EXIF thumbnail ...), when small
+    # The value for code, beside the text for people: orientation 1-8, ISO 8601 date and time, (latitude,
+    # longitude) in degrees, metres, degrees of direction. Code reads this, never `value`. Not in to_dict().
+    parsed: int | float | str | tuple | None = None
 
     def to_dict(self, preview: bool = True) -> dict:
         out = {"kind": self.kind, "key": self.key, "label": self.label, "value": self.value, "where": self.where}
@@ -40,6 +47,18 @@ def jpeg_preview(data: bytes) -> str | None:
     if data[:3] == b"\xff\xd8\xff" and len(data) <= PREVIEW_MAX_BYTES:
         return "data:image/jpeg;base64," + base64.b64encode(data).decode("ascii")
     return None
+
+
+def iso_datetime(text: str) -> str | None:
+    """'2008:05:30 15:56:01' (EXIF), '2008-05-30T15:56:01+02:00' (XMP) ... as ISO 8601, or None."""
+    m = _DATETIME.fullmatch(text.strip())
+    if not m:
+        return None
+    date = f"{m['y']}-{m['mo']}-{m['d']}"
+    if not m["h"]:
+        return date
+    zone = "Z" if m["zone"] in ("Z", "UTC") else (m["zone"] or "")
+    return f"{date}T{m['h']}:{m['mi']}" + (f":{m['s']}" if m["s"] else "") + zone
 
 
 def damaged(message: str) -> Finding:

@@ -1,15 +1,12 @@
 """What a clean writes back on purpose: a minimal EXIF with only the tags the policy keeps."""
 
 from ..readers import exif as exif_reader
+from ..report import Finding
 
 
-def orientation(findings) -> int:
+def orientation(findings: list[Finding]) -> int:
     """The first EXIF Orientation found (1 = upright)."""
-    for f in findings:
-        number = f.value.split(" ", 1)[0]  # "6 (rotate 90° clockwise)"
-        if f.key == "orientation" and number.isdigit() and 1 <= int(number) <= 8:
-            return int(number)
-    return 1
+    return next((f.parsed for f in findings if f.key == "orientation" and isinstance(f.parsed, int)), 1)
 
 
 def minimal_exif(findings, policy) -> bytes | None:

@@ -66,7 +66,8 @@ def _describe(kind: bytes, body: bytes) -> list[Finding]:
         return icc.read(profile or b"", where)
     if kind == b"tIME" and len(body) == 7:
         y, mo, d, h, mi, s = int.from_bytes(body[:2], "big"), *body[2:]
-        return [Finding("time", "datetime", "Modified", f"{y:04d}-{mo:02d}-{d:02d} {h:02d}:{mi:02d}:{s:02d} UTC", where)]
+        return [Finding("time", "datetime", "Modified", f"{y:04d}-{mo:02d}-{d:02d} {h:02d}:{mi:02d}:{s:02d} UTC", where,
+                        None, f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:02d}Z")]
     if kind == b"caBX":
         return [Finding("other", "c2pa", "C2PA / JUMBF provenance (edit history, may name people and tools)",
                         f"{len(body)} bytes", where)]

@@ -6,7 +6,7 @@ import warnings
 
 from PIL import ExifTags, Image
 
-from ..report import Finding, jpeg_preview, shorten
+from ..report import Finding, iso_datetime, jpeg_preview, shorten
 from . import icc, iptc, lazyifd, makernotes, tiffifd, xmp  # iptc imports this module only inside a function
 
 # (tag id, key, kind, label) for the plain tags in IFD0 and the Exif sub-IFD.
@@ -50,6 +50,7 @@ TAGS = (
     (0xA004, "sound_file", "text", "Related sound file"),
 )
 TAG_IDS = {t[0] for t in TAGS}
+DATE_TAGS = {0x9003, 0x9004, 0x0132}  # their findings also carry the ISO 8601 form
 
 # Tags reported separately (orientation, maker notes, embedded blobs) or that only point to other IFDs.
 SPECIAL = {0x0112, 0x927C, 0x02BC, 0x83BB, 0x8649, 0x8773, 0x8769, 0x8825, 0xA005}
@@ -92,6 +93,12 @@ def _text(value, tag: int = 0) -> str:
     return shorten(str(value).replace("\x00", " ").strip())
 
 
+def _orientation_number(turn) -> int | None:
+    """The Orientation tag as 1-8 (a few writers store it as text), or None when it is no orientation."""
+    token = (str(turn) if turn in ORIENTATION_WORDS else _text(turn)).split(" ", 1)[0]
+    return int(token) if token.isdigit() and 1 <= int(token) <= 8 else None
+
+
 def _float(x) -> float | None:
     try:
         value = float(x)
@@ -108,9 +115,13 @@ def _degrees(dms, ref) -> float | None:
     return -value if str(ref).upper().startswith(("S", "W")) else value
 
 
+def gps_degrees(gps: dict) -> tuple[float | None, float | None]:
+    """(latitude, longitude) in signed decimal degrees; None for a half that is absent or unreadable."""
+    return _degrees(gps.get(2), gps.get(1, "N")), _degrees(gps.get(4), gps.get(3, "E"))
+
+
 def gps_position(gps: dict) -> str | None:
-    lat = _degrees(gps.get(2), gps.get(1, "N"))
-    lon = _degrees(gps.get(4), gps.get(3, "E"))
+    lat, lon = gps_degrees(gps)
     if lat is None and lon is None:
         return None
     if lat is None or lon is None:  # half a position is still a clue; say which half
@@ -123,16 +134,16 @@ def _gps_findings(gps: dict, where: str) -> list[Finding]:
     found = []
     position = gps_position(gps)
     if position:
-        found.append(Finding("location", "gps", "GPS position", position, where))
+        found.append(Finding("location", "gps", "GPS position", position, where, None, gps_degrees(gps)))
     altitude = _float(gps.get(6))
     if altitude is not None:
-        below = gps.get(5) in (1, b"\x01")
-        found.append(Finding("location", "gps_altitude", "Altitude", f"{-altitude if below else altitude:.1f} m", where))
+        metres = -altitude if gps.get(5) in (1, b"\x01") else altitude  # reference 1: below sea level
+        found.append(Finding("location", "gps_altitude", "Altitude", f"{metres:.1f} m", where, None, metres))
     direction = _float(gps.get(0x11))
     if direction is not None:
         ref = {"T": "true north", "M": "magnetic north"}.get(str(gps.get(0x10, "")).strip("\x00 ").upper(), "")
         found.append(Finding("location", "gps_direction", "Camera direction",
-                             f"{direction:.0f}°" + (f" from {ref}" if ref else ""), where))
+                             f"{direction:.0f}°" + (f" from {ref}" if ref else ""), where, None, direction))
     stamp = gps.get(7)
     if isinstance(stamp, tuple) and len(stamp) == 3 and None not in (hms := [_float(x) for x in stamp]):
         date = _text(gps.get(0x1D, "")).replace(":", "-")
@@ -229,7 +240,7 @@ def _findings(raw: bytes, ifd0, sub, gps, ifd1, where: str, tiff_file: bool) -> 
     found = []
     for tag, key, kind, label in TAGS:
         if tag in present and (text := _text(value(tag), tag)):
-            found.append(Finding(kind, key, label, text, where))
+            found.append(Finding(kind, key, label, text, where, None, iso_datetime(text) if tag in DATE_TAGS else None))
     if 0x8825 in ifd0:
         found += _gps_findings(gps, where)
     if 0x927C in present:
@@ -255,7 +266,7 @@ def _findings(raw: bytes, ifd0, sub, gps, ifd1, where: str, tiff_file: bool) -> 
     if turn:
         words = ORIENTATION_WORDS.get(turn)
         found.append(Finding("other", "orientation", "Orientation",
-                             f"{turn} ({words})" if words else _text(turn), where))
+                             f"{turn} ({words})" if words else _text(turn), where, None, _orientation_number(turn)))
     others = present - (NOT_OTHER_IN_TIFF if tiff_file else NOT_OTHER)
     if not found and not others and not tiff_file:
         return [Finding("other", "exif", "EXIF block (no readable tags)", f"{len(raw)} bytes", where)]

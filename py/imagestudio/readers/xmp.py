@@ -5,7 +5,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 
-from ..report import Finding, shorten
+from ..report import Finding, iso_datetime, shorten
 
 # Larger packets (depth maps, gain maps) are only scanned for property names, not parsed.
 PARSE_MAX_BYTES = 2 * 1024 * 1024
@@ -130,9 +130,14 @@ def _finding(ns: str, local: str, text: str, where: str) -> Finding | None:
     if local not in PROPERTIES or not text:
         return None
     key, kind, label = PROPERTIES[local]
+    parsed: float | str | None = None
     if key in RATIONAL_KEYS and (number := _rational(text)) is not None:
-        text = f"{number:.1f} m" if key == "gps_altitude" else f"{number:.0f}°"
-    return Finding(kind, key, label, shorten(text), where)
+        text, parsed = (f"{number:.1f} m" if key == "gps_altitude" else f"{number:.0f}°"), number
+    elif key in ("gps_latitude", "gps_longitude"):
+        parsed = _xmp_coordinate(text)
+    elif kind == "time":
+        parsed = iso_datetime(text)
+    return Finding(kind, key, label, shorten(text), where, None, parsed)
 
 
 def _rational(text: str) -> float | None:
@@ -148,10 +153,10 @@ def _gps(found: list[Finding], where: str) -> list[Finding]:
     lat = next((f for f in found if f.key == "gps_latitude"), None)
     lon = next((f for f in found if f.key == "gps_longitude"), None)
     if lat and lon:
-        la, lo = _xmp_coordinate(lat.value), _xmp_coordinate(lon.value)
-        if la is not None and lo is not None:
+        la, lo = lat.parsed, lon.parsed
+        if isinstance(la, float) and isinstance(lo, float):
             found = [f for f in found if f not in (lat, lon)]
-            found.insert(0, Finding("location", "gps", "GPS position", f"{la:.6f}, {lo:.6f}", where))
+            found.insert(0, Finding("location", "gps", "GPS position", f"{la:.6f}, {lo:.6f}", where, None, (la, lo)))
     return found
 
 
