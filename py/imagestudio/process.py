@@ -27,8 +27,10 @@ operations = [{"step": "clean", ...}].
 import time
 from dataclasses import replace
 
+from PIL import Image
+
 from . import cleaning, colour, encode, names
-from .decode import decode
+from .decode import Decoded, decode
 from .errors import BadOptions, EngineError
 from .ops import crop, resize, watermark
 from .recipe import Recipe
@@ -63,13 +65,36 @@ def _inspect(data: bytes, name: str, fmt: Format) -> dict | None:
         return None
 
 
-def _reencode(data: bytes, name: str, recipe: Recipe, fmt) -> dict:
+def _reencode(data: bytes, name: str, recipe: Recipe, fmt: Format) -> dict:
+    """decode -> pixel operations -> encode -> verify -> report."""
     clock = {"start": time.perf_counter()}
     out_fmt = encode.output_format(fmt.name, recipe.encode)
     inspected = _inspect(data, name, fmt)
     logo = watermark.load_logo(recipe.watermark.logo, name) if recipe.watermark.logo else None
+    decoded, frames, steps = _decode_and_fit(data, name, recipe, fmt, out_fmt, clock)
+    animated = len(frames) > 1  # said in the encode step even when the output keeps one frame
+    colours = colour.plan(decoded.icc, recipe.policy.keep_icc, out_fmt)
+    frames = _to_srgb(frames, colours, steps)  # before a watermark: its colours are sRGB
+    frames = _watermark(frames, recipe, logo, name, steps)
+    clock["pixels"] = time.perf_counter()
+    outcome = _encode(frames, decoded, recipe, out_fmt, colours.profile, inspected, name)
+    clock["encode"] = time.perf_counter()
+    steps.append({"step": "encode", "detail": _encode_detail(outcome.settings, animated)})
+    kept = _verify(outcome.data, replace(recipe.policy, keep_icc=True) if colours.kept_unasked else recipe.policy,
+                   name)
+    notes = _notes(decoded, outcome, inspected, fmt, colours, kept)
+    return _result(data, name, recipe, fmt, out_fmt, decoded, inspected, outcome, steps, kept, notes, clock)
 
-    def ratio(upright):
+
+def _decode_and_fit(data: bytes, name: str, recipe: Recipe, fmt: Format, out_fmt: str,
+                    clock: dict) -> tuple[Decoded, list[Image.Image], list[dict]]:
+    """Decode upright, crop and resize: (what decode found, the frames, the steps done).
+
+    The JPEG speed paths live here and in decode.py only: a draft decode at 1/2 or 1/4 (draft_box says where
+    the picture lies in it), YCbCr kept for a JPEG output, and luma first with a reduced chroma picture
+    (chroma_box) when a 4:2:0 JPEG is only shrunk.
+    """
+    def ratio(upright: tuple) -> float | None:
         if recipe.crop.box is not None:
             return None  # an explicit box is in full-size pixels: decode at full size
         return resize.scale_ratio(crop.cropped_size(upright, recipe.crop, name), recipe.resize)
@@ -77,97 +102,123 @@ def _reencode(data: bytes, name: str, recipe: Recipe, fmt) -> dict:
     chroma_420 = out_fmt == "jpeg" and recipe.encode.subsampling == "4:2:0"
     # Luma first (decode.py) when the pixels are only shrunk: nothing cropped or drawn on them.
     luma_first = chroma_420 and recipe.resize.active and not recipe.crop.active and not recipe.watermark.active
-    decoded = decode(data, name, ratio, want_ycbcr=out_fmt == "jpeg", luma_first=luma_first, fmt=fmt)  # watermark converts to RGB itself
+    # YCbCr only for a JPEG output: a watermark converts to RGB itself.
+    decoded = decode(data, name, ratio, want_ycbcr=out_fmt == "jpeg", luma_first=luma_first, fmt=fmt)
     clock["decode"] = time.perf_counter()
     steps = []
     if decoded.orientation != 1:
         steps.append({"step": "orient", "detail": f"EXIF orientation {decoded.orientation} baked into the pixels"})
-    animated = decoded.animated
     frames, decoded.frames = decoded.frames, []  # the decoded pictures live only as long as a step needs them
     if recipe.crop.active:
         frames = [crop.apply(f, recipe.crop, name) for f in frames]
         what = recipe.crop.aspect if recipe.crop.box is None else f"box {list(recipe.crop.box)}"
         what += f", turned {recipe.crop.rotate}° clockwise" if recipe.crop.rotate else ""
         steps.append({"step": "crop", "detail": f"{what} -> {_size(frames[0], decoded.draft_scale)}"})
-    planned = crop.cropped_size(decoded.source_size, recipe.crop, name)
     if recipe.resize.active:
-        before = frames[0].size
-        luma_only = chroma_420 and (decoded.chroma is not None or frames[0].mode == "YCbCr")
-        if decoded.chroma is not None:
-            frames = [resize.planes(frames[0], decoded.chroma, recipe.resize, planned, decoded.draft_box,
-                                    decoded.chroma_box)]
-            decoded.chroma = None
-        else:
-            box = None if recipe.crop.active else decoded.draft_box  # a crop has its own coordinates
-            frames = [resize.apply(f, recipe.resize, planned, chroma_420, box) for f in frames]
-        if frames[0].size != before or decoded.draft_scale > 1:
-            how = ", ".join(["lanczos"] + [f"JPEG decoded at 1/{decoded.draft_scale}"] * (decoded.draft_scale > 1)
-                            + ["luma-first YCbCr"] * luma_only
-                            + [f"chroma decoded at 1/{decoded.chroma_scale}"] * (decoded.chroma_scale > 1))
-            steps.append({"step": "resize", "detail": f"{planned[0]}x{planned[1]} -> "
-                                                      f"{frames[0].width}x{frames[0].height} ({how})"})
-        else:
-            steps.append({"step": "resize", "detail": "already within the requested size (no upscaling)",
-                          "skipped": True})
-    colours = colour.plan(decoded.icc, recipe.policy.keep_icc, out_fmt)  # before a watermark: its colours are sRGB
-    if colours.convert_from:
-        frames, converted = colour.convert_frames(frames, colours.convert_from)
-        if converted:
-            steps.append({"step": "colour", "detail": colours.notes.pop(0)})
-        else:
-            colours.notes[0] = "the colour profile does not match the pixels; they were not converted to sRGB"
-    if recipe.watermark.active:
-        stamp = watermark.build(frames[0].size, recipe.watermark, logo, name)
-        frames = [watermark.apply(f, recipe.watermark, stamp) for f in frames]
-        kind = "logo" if logo is not None else "text"
-        steps.append({"step": "watermark", "detail": f"{kind}, {recipe.watermark.position}"})
-    clock["pixels"] = time.perf_counter()
+        frames = _resize(frames, decoded, recipe, name, chroma_420, steps)
+    return decoded, frames, steps
 
-    if len(frames) > 1 and not encode.WRITERS[out_fmt].animated:
+
+def _resize(frames: list[Image.Image], decoded: Decoded, recipe: Recipe, name: str, chroma_420: bool,
+            steps: list[dict]) -> list[Image.Image]:
+    planned = crop.cropped_size(decoded.source_size, recipe.crop, name)
+    before = frames[0].size
+    luma_only = chroma_420 and (decoded.chroma is not None or frames[0].mode == "YCbCr")
+    if decoded.chroma is not None:
+        frames = [resize.planes(frames[0], decoded.chroma, recipe.resize, planned, decoded.draft_box,
+                                decoded.chroma_box)]
+        decoded.chroma = None
+    else:
+        box = None if recipe.crop.active else decoded.draft_box  # a crop has its own coordinates
+        frames = [resize.apply(f, recipe.resize, planned, chroma_420, box) for f in frames]
+    if frames[0].size != before or decoded.draft_scale > 1:
+        how = ", ".join(["lanczos"] + [f"JPEG decoded at 1/{decoded.draft_scale}"] * (decoded.draft_scale > 1)
+                        + ["luma-first YCbCr"] * luma_only
+                        + [f"chroma decoded at 1/{decoded.chroma_scale}"] * (decoded.chroma_scale > 1))
+        steps.append({"step": "resize", "detail": f"{planned[0]}x{planned[1]} -> "
+                                                  f"{frames[0].width}x{frames[0].height} ({how})"})
+    else:
+        steps.append({"step": "resize", "detail": "already within the requested size (no upscaling)",
+                      "skipped": True})
+    return frames
+
+
+def _to_srgb(frames: list[Image.Image], colours: colour.Plan, steps: list[dict]) -> list[Image.Image]:
+    if not colours.convert_from:
+        return frames
+    frames, converted = colour.convert_frames(frames, colours.convert_from)
+    if converted:
+        steps.append({"step": "colour", "detail": colours.notes.pop(0)})
+    else:
+        colours.notes[0] = "the colour profile does not match the pixels; they were not converted to sRGB"
+    return frames
+
+
+def _watermark(frames: list[Image.Image], recipe: Recipe, logo: Image.Image | None, name: str,
+               steps: list[dict]) -> list[Image.Image]:
+    if not recipe.watermark.active:
+        return frames
+    stamp = watermark.build(frames[0].size, recipe.watermark, logo, name)
+    steps.append({"step": "watermark", "detail": f"{'logo' if logo is not None else 'text'}, "
+                                                 f"{recipe.watermark.position}"})
+    return [watermark.apply(f, recipe.watermark, stamp) for f in frames]
+
+
+def _encode(frames: list[Image.Image], decoded: Decoded, recipe: Recipe, out_fmt: str, icc: bytes | None,
+            inspected: dict | None, name: str) -> encode.Outcome:
+    """The frames as file bytes, with only the metadata the policy keeps and the output format can hold."""
+    writer = encode.WRITERS[out_fmt]
+    if len(frames) > 1 and not writer.animated:
         frames = frames[:1]
         decoded.notes.append(f"{out_fmt.upper()} cannot hold an animation: only the first frame was kept")
-    icc = colours.profile
-    copyright = decoded.copyright if recipe.policy.keep_copyright else None
+    notice = decoded.copyright if recipe.policy.keep_copyright else None
     taken = recipe.policy.capture_date(next((f["value"].encode("ascii", "replace") for f in (inspected or {}).get(
         "findings", []) if f["key"] == "datetime_original"), None))
-    if taken and not encode.WRITERS[out_fmt].exif:
+    if taken and not writer.exif:
         decoded.notes.append(f"{out_fmt.upper()} cannot carry the capture date: it was not kept")
-    if copyright and not encode.WRITERS[out_fmt].exif:
+    if notice and not writer.exif:
         decoded.notes.append(f"{out_fmt.upper()} cannot carry the copyright notice: it was not kept")
-    outcome = encode.compress(frames, recipe.encode, out_fmt, icc, decoded.durations, decoded.loop, name,
-                               copyright, taken)
-    clock["encode"] = time.perf_counter()
-    settings = outcome.settings
-    if recipe.report.ssim and outcome.ssim is None and settings.lossy and len(outcome.frames) == 1:
-        outcome.ssim = encode.measure_ssim(outcome.frames[0], settings, outcome.data)
-    steps.append({"step": "encode", "detail": _encode_detail(settings, animated)})
-    output = outcome.data
-    kept = _verify(output, replace(recipe.policy, keep_icc=True) if colours.kept_unasked else recipe.policy, name)
+    outcome = encode.compress(frames, recipe.encode, out_fmt, icc, decoded.durations, decoded.loop, name, notice,
+                              taken)
+    if recipe.report.ssim and outcome.ssim is None and outcome.settings.lossy and len(outcome.frames) == 1:
+        outcome.ssim = encode.measure_ssim(outcome.frames[0], outcome.settings, outcome.data)
+    return outcome
 
-    icc_written = any(f["key"] == "icc_profile" for f in kept)
-    findings = inspected["findings"] if inspected else []
-    kept_keys = {f["key"] for f in kept}
-    # Previews of hidden pictures are in findings already; the removed list names them without a copy.
-    removed = [{k: v for k, v in f.items() if k != "preview"} for f in findings if f["key"] not in kept_keys]
+
+def _notes(decoded: Decoded, outcome: encode.Outcome, inspected: dict | None, fmt: Format, colours: colour.Plan,
+           kept: list[dict]) -> list[str]:
     notes = list(decoded.notes) + outcome.notes
     if inspected is None:
         notes.append(f"the list of removed metadata is not available for {fmt.name.upper()} yet; "
                      "the re-encoded file holds none")
     notes += colours.notes
-    if colours.profile and not icc_written:
+    if colours.profile and not any(f["key"] == "icc_profile" for f in kept):
         notes.append("the colour profile was dropped: it does not describe the output pixels")
+    return notes
+
+
+def _result(data: bytes, name: str, recipe: Recipe, fmt: Format, out_fmt: str, decoded: Decoded,
+            inspected: dict | None, outcome: encode.Outcome, steps: list[dict], kept: list[dict], notes: list[str],
+            clock: dict) -> dict:
+    """The result the page shows: what was done, what the file revealed, what left and what stayed."""
+    findings = inspected["findings"] if inspected else []
+    kept_keys = {f["key"] for f in kept}
+    # Previews of hidden pictures are in findings already; the removed list names them without a copy.
+    removed = [{k: v for k, v in f.items() if k != "preview"} for f in findings if f["key"] not in kept_keys]
+    settings = outcome.settings
     width, height = outcome.frames[0].size
     suffix = _suffix(recipe, steps, settings, width, height, converted=out_fmt != fmt.name)
+    writer = encode.WRITERS[out_fmt]
     return {
-        "ok": True, "data": output, "mime": encode.WRITERS[out_fmt].mime,
-        "name": names.output_name(name, suffix, encode.WRITERS[out_fmt].extension),
+        "ok": True, "data": outcome.data, "mime": writer.mime,
+        "name": names.output_name(name, suffix, writer.extension),
         "report": {
             "format": out_fmt, "input_format": fmt.name, "operations": steps,
             "width": width, "height": height, "frames": len(outcome.frames),
             "source_width": decoded.source_size[0], "source_height": decoded.source_size[1],
             "quality": settings.quality if settings.lossy else None, "lossless": False,
             "ssim": None if outcome.ssim is None else round(outcome.ssim, 4), "encode_tries": outcome.tries,
-            "bytes_in": len(data), "bytes_out": len(output),
+            "bytes_in": len(data), "bytes_out": len(outcome.data),
             "findings": findings, "summary": inspected["summary"] if inspected else summarize([]),
             "removed": removed, "kept": kept, "notes": notes,
             "speed": {"draft_scale": decoded.draft_scale, "fast_decode": decoded.fast_decode,
