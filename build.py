@@ -3,7 +3,7 @@
 
     python3 build.py            assemble the static site into dist/ from pinned, hash-verified inputs
     python3 build.py serve      build, then serve dist/ on 127.0.0.1 with the site's CSP header
-    python3 build.py test       build, then run the whole pytest suite in a pinned .venv with a real Chromium
+    python3 build.py test       ruff and mypy, build, then the whole pytest suite in a pinned .venv with a real Chromium
     python3 build.py bench      build, then run benchmarks/run.py (browser vs native, one JSON object)
 
 Every byte the site ships is pinned here and checked against a sha256 before it is used; downloads are
@@ -29,6 +29,7 @@ import venv
 import zipfile
 from functools import partial
 from pathlib import Path
+from typing import NoReturn
 
 ROOT = Path(__file__).resolve().parent
 DIST = ROOT / "dist"
@@ -84,7 +85,7 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def fail(message: str) -> "NoReturn":  # noqa: F821
+def fail(message: str) -> NoReturn:
     raise SystemExit(f"build.py: {message}")
 
 
@@ -150,7 +151,8 @@ def with_bytecode(core: Path, wheels: dict[str, bytes]) -> dict[str, bytes]:
     Cached in .cache/ by the sha256 of the input and of the tool, so the same inputs give the same site
     bytes and a changed tool makes them again (as python_snapshot() keys on its maker script)."""
     folder = CACHE / "bytecode" / PYODIDE_VERSION
-    tool = (ROOT / "tools" / "precompile_wheel.py").read_bytes() + (ROOT / "tools" / "precompile_wheels.mjs").read_bytes()
+    tool = ((ROOT / "tools" / "precompile_wheel.py").read_bytes()
+            + (ROOT / "tools" / "precompile_wheels.mjs").read_bytes())
     cached = {key: folder / f"{sha256(data + tool)[:32]}.whl" for key, data in wheels.items()}
     missing = [key for key, path in cached.items() if not path.exists()]
     if missing:
@@ -234,7 +236,8 @@ def engine_version() -> str:
 
 
 def engine_wheel() -> tuple[str, bytes]:
-    """Pack py/imagestudio (and the bundled fonts with their licences) into a pure-Python wheel, byte-for-byte reproducible."""
+    """Pack py/imagestudio (and the bundled fonts with their licences) into a pure-Python wheel, byte-for-byte
+    reproducible."""
     version = engine_version()
     dist_info = f"imagestudio-{version}.dist-info"
     files = {}
@@ -447,8 +450,20 @@ def find_chromium(python: Path) -> str | None:
     return None  # Playwright's own browser
 
 
+def check(python: Path) -> int:
+    """ruff (lint, with pycodestyle's layout rules as the format check) and mypy, as pyproject.toml configures them."""
+    for tool in (["ruff", "check", "--quiet"], ["mypy"]):
+        log(f"running {tool[0]}")
+        if subprocess.run([str(python), "-m", *tool], cwd=ROOT).returncode != 0:
+            log(f"{tool[0]} failed: fix what it reports (pyproject.toml says what it checks)")
+            return 1
+    return 0
+
+
 def test(pytest_args: list[str]) -> int:
     python = venv_python()
+    if check(python) != 0:
+        return 1
     build()
     env = dict(os.environ, IMAGE_STUDIO_DIST=str(DIST), PYTHONDONTWRITEBYTECODE="1")
     chromium = find_chromium(python)

@@ -6,7 +6,8 @@ jpeg_ratio is the tool's JPEG as auto quality writes it (its tuned quantisation 
 progressive option on (off by default: ~1% larger, half the encode time in the browser); auto_ratio lets
 the tool pick the smaller of that JPEG and WebP. The other rows are there to compare settings.
 SSIM is Wang et al.'s at full resolution with a 7x7 uniform window (scikit-image's default; the 11x11
-Gaussian made a full run too slow on 66 MP of photos), averaged over R, G and B so that chroma counts. Result: the median over photos of Pillow bytes / MozJPEG bytes.
+Gaussian made a full run too slow on 66 MP of photos), averaged over R, G and B so that chroma counts.
+Result: the median over photos of Pillow bytes / MozJPEG bytes.
 """
 
 import ctypes
@@ -173,11 +174,13 @@ def measure(processes: int = os.cpu_count() or 1) -> dict:
             images.append(im.convert("RGB"))
     references = mozjpeg(images)
     del images
-    with multiprocessing.Pool(processes, initializer=_keep_freed_memory) as pool:  # biggest first, so the two cores finish together
+    # biggest first, so the two cores finish together
+    with multiprocessing.Pool(processes, initializer=_keep_freed_memory) as pool:
         order = sorted(range(len(photos)), key=lambda i: -photos[i].stat().st_size)
         done = pool.starmap(compare, [(photos[i], references[i]) for i in order])
     per_image = sorted(done, key=lambda r: r["file"])
-    settings = {label: round(statistics.median(r[label]["bytes"] / r["mozjpeg_bytes"] for r in per_image if r[label]), 3)
+    settings = {label: round(statistics.median(r[label]["bytes"] / r["mozjpeg_bytes"]
+                                               for r in per_image if r[label]), 3)
                 for label in [*JPEG_SETTINGS, *WEBP_SETTINGS]}
     return {"jpeg_ratio_vs_mozjpeg": round(statistics.median(r["jpeg_ratio"] for r in per_image), 3),
             "auto_format_ratio_vs_mozjpeg": round(statistics.median(r["auto_ratio"] for r in per_image), 3),

@@ -194,7 +194,8 @@ def bench_memory(context, url, inputs) -> dict:
     # (a decoded picture among them) only when its collector runs, so compare medians of 5, not two points.
     used = []
     for i in range(LEAK_PHOTOS):
-        page.evaluate("(jobs) => bench.runSummary(jobs)", [job("process", f"photo12_{i % BATCH_VARIANTS}.jpg", PER_IMAGE_RECIPE)])
+        page.evaluate("(jobs) => bench.runSummary(jobs)",
+                      [job("process", f"photo12_{i % BATCH_VARIANTS}.jpg", PER_IMAGE_RECIPE)])
         used.append(page.evaluate("async () => (await bench.bridge.heapStats())[0]")["usedBytes"])
     after_50 = page.evaluate("async () => (await bench.bridge.heapStats())[0]")
     page.close()

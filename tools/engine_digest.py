@@ -31,7 +31,8 @@ RECIPES = {
     "crop_box_webp": {"crop": {"box": [0, 0, 8, 8]}, "encode": {"format": "webp", "quality": 60}},
     "watermark_png": {"watermark": {"text": "(c) digest", "position": "tiled"}, "resize": {"long_edge": 256},
                       "encode": {"format": "png", "colors": 64}},
-    "target_ssim": {"resize": {"long_edge": 256}, "encode": {"format": "jpeg", "target_kb": 8}, "report": {"ssim": True}},
+    "target_ssim": {"resize": {"long_edge": 256}, "encode": {"format": "jpeg", "target_kb": 8},
+                    "report": {"ssim": True}},
     "auto_webp": {"resize": {"long_edge": 256}, "encode": {"format": "webp", "auto_quality": "balanced"}},
     "keep_q70": {"encode": {"quality": 70}},
 }

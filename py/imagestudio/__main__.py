@@ -31,6 +31,7 @@ def _headline(summary: dict) -> str:
 
 def cmd_inspect(args) -> int:
     failed, results = 0, {}
+    result: dict
     for path in args.files:
         try:
             data = Path(path).read_bytes()
@@ -80,7 +81,6 @@ def cmd_clean(args) -> int:
               f"{len(data)} -> {len(result['data'])} bytes)")
     write_receipt(args, receipts)
     return 1 if failed else 0
-
 
 
 def build_parser() -> argparse.ArgumentParser:

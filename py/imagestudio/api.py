@@ -67,8 +67,8 @@ def handle(op: str, data: bytes, options: dict | None = None, name: str = "") ->
     except MemoryError:
         return {"ok": False, "error": {"code": "too_large", "message": f"{name or 'this file'}: ran out of memory"}}
     except Exception as err:  # noqa: BLE001 - a bug must still name the file and keep the batch going
-        return {"ok": False, "error": {"code": "internal",
-                                       "message": f"{name or 'this file'}: internal error ({type(err).__name__}: {err})"}}
+        message = f"{name or 'this file'}: internal error ({type(err).__name__}: {err})"
+        return {"ok": False, "error": {"code": "internal", "message": message}}
 
 
 def handle_js(op: str, data, options_json: str, name: str):

@@ -4,6 +4,8 @@ api.py serves these as the "inspect" and "clean" operations; process.py cleans r
 alone and passes every re-encoded file through verify_clean.
 """
 
+from typing import Any
+
 from . import colour, names
 from .containers import CONTAINERS, Container
 from .errors import StillDirty
@@ -19,13 +21,13 @@ def container_for(fmt: Format, name: str = "") -> Container:
     return container
 
 
-def _report(fmt: Format, findings: list[Finding], **extra: object) -> dict:
+def _report(fmt: Format, findings: list[Finding], **extra: object) -> dict[str, Any]:
     findings = sort_findings(findings)
     return {"format": fmt.name, "findings": [f.to_dict() for f in findings],
             "summary": summarize(findings), **extra}
 
 
-def inspect_report(data: bytes, name: str, fmt: Format) -> dict:
+def inspect_report(data: bytes, name: str, fmt: Format) -> dict[str, Any]:
     """What the file reveals (findings most sensitive first, summary); an inspect-only format says why."""
     container = container_for(fmt, name)
     findings = container.inspect(data, name)
@@ -34,7 +36,7 @@ def inspect_report(data: bytes, name: str, fmt: Format) -> dict:
     return _report(fmt, findings, cleanable=True)
 
 
-def inspect(data: bytes, name: str = "", options: dict | None = None) -> dict:
+def inspect(data: bytes, name: str = "", options: dict[str, Any] | None = None) -> dict[str, Any]:
     """Operation "inspect": the report alone, no bytes."""
     fmt = recognise(data, name)
     return {"ok": True, "data": None, "mime": fmt.mime, "name": name, "report": inspect_report(data, name, fmt)}
@@ -54,12 +56,12 @@ def verify_clean(output: bytes, policy: CleanPolicy, name: str = "") -> list[Fin
     return after
 
 
-def clean_op(data: bytes, name: str = "", options: dict | None = None) -> dict:
+def clean_op(data: bytes, name: str = "", options: dict[str, Any] | None = None) -> dict[str, Any]:
     """Operation "clean": options = {"policy": {...}} (policy.py)."""
     return clean(data, name, CleanPolicy.from_dict((options or {}).get("policy")))
 
 
-def clean(data: bytes, name: str, policy: CleanPolicy, fmt: Format | None = None) -> dict:
+def clean(data: bytes, name: str, policy: CleanPolicy, fmt: Format | None = None) -> dict[str, Any]:
     """Metadata removal (lossless where the container allows), verified by re-inspecting the output."""
     fmt = fmt or recognise(data, name)
     container = container_for(fmt, name)

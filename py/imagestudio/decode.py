@@ -1,6 +1,6 @@
 """Open a picture safely: size guard before any pixel is allocated, orientation baked in, frames kept.
 
-Speed paths for JPEG (measured in notes of process.py's report and the README of issue 4):
+Speed paths for JPEG (measured with benchmarks/resize_speed.py; process.py's report says which ran):
 - Image.draft(): libjpeg decodes straight at 1/2, 1/4 or 1/8 scale. Used only when the picture that
   draft returns is still at least DRAFT_GAP times the target, so the final resampling stays a real
   high-quality downscale (Pillow's thumbnail() does the same with reducing_gap=2).
@@ -272,7 +272,8 @@ def _jpeg_speedups(image, ratio: float, want_ycbcr: bool, result: Decoded, luma:
     scale = next((s for s in DRAFT_SCALES if s * ratio * DRAFT_GAP <= 1), 1)
     if mode or scale > 1:
         # Pillow picks the largest of 8, 4, 2, 1 that fits the size asked: width // scale gives `scale`.
-        drafted = image.draft(mode, (max(1, image.width // scale), max(1, image.height // scale)) if scale > 1 else None)
+        size = (max(1, image.width // scale), max(1, image.height // scale)) if scale > 1 else None
+        drafted = image.draft(mode, size)
         if drafted and scale > 1:
             result.draft_box = _upright_box(drafted[1], image.size, result.orientation)
     if ratio <= FAST_DECODE_BELOW and isinstance(image.decoderconfig, tuple) and len(image.decoderconfig) == 2:

@@ -1,6 +1,7 @@
 """Typed engine errors: a stable machine code plus a one-line human message."""
 
 import re
+from typing import Any
 
 # Pillow's messages, said in plain words about the file (never "<_io.BytesIO object at 0x7f...>").
 _PLAIN = (
@@ -32,7 +33,7 @@ class EngineError(Exception):
         super().__init__(message)
         self.message = message
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message}
 
 
@@ -46,6 +47,7 @@ class UnsupportedFormat(EngineError):
 
 class CorruptImage(EngineError):
     code = "corrupt"
+    partial: list[Any] = []  # what a container read before the damage (a JPEG's inspect still reports it)
 
 
 class TooLarge(EngineError):

@@ -2,8 +2,10 @@
 
 import re
 from dataclasses import asdict, dataclass, fields
+from typing import Any
 
 from .errors import BadOptions
+from .report import Finding
 
 
 # EXIF 'YYYY:MM:DD HH:MM:SS' or XMP 'YYYY-MM-DDTHH:MM:SS': what follows (subseconds, time zone) is never kept
@@ -23,7 +25,7 @@ class CleanPolicy:
                 "datetime_original": "keep_capture_date"}
 
     @classmethod
-    def from_dict(cls, options: dict | None) -> "CleanPolicy":
+    def from_dict(cls, options: dict[str, Any] | None) -> "CleanPolicy":
         options = dict(options or {})
         known = {f.name for f in fields(cls)}
         unknown = set(options) - known
@@ -34,10 +36,10 @@ class CleanPolicy:
                 raise BadOptions(f"clean option {key} must be true or false")
         return cls(**options)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, bool]:
         return asdict(self)
 
-    def allows(self, finding) -> bool:
+    def allows(self, finding: Finding) -> bool:
         """True when a finding may remain in a cleaned file."""
         option = self.KEEPABLE.get(finding.key)
         if finding.key == "datetime_original" and self.capture_date_only and finding.value[10:].strip(" :"):

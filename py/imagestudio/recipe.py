@@ -10,6 +10,7 @@ A section left at its defaults does nothing; a recipe with every pixel section a
 import json
 import re
 from dataclasses import asdict, dataclass, field, fields
+from typing import Any, NoReturn
 
 from . import names
 from .errors import BadOptions
@@ -39,7 +40,7 @@ _COLOR_RE = re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
 # --- small validators: each names the field it rejects ---------------------------------------------------
 
-def _fail(where: str, why: str):
+def _fail(where: str, why: str) -> NoReturn:
     raise BadOptions(f"{where} {why}")
 
 
@@ -184,7 +185,8 @@ class Encode:
     format: str = "keep"          # keep | jpeg | png | webp ("keep" writes GIF as GIF, BMP and TIFF as PNG)
     quality: int | None = None    # JPEG/WebP 1-100; None = DEFAULT_QUALITY when re-encoding
     auto_quality: str = "off"     # off | visually_lossless | balanced | small (see AUTO_QUALITY)
-    target_kb: float | None = None  # "at most N KiB" (1024 bytes): highest quality that fits, then smaller sizes if it must
+    # "at most N KiB" (1024 bytes): highest quality that fits, then smaller sizes if it must
+    target_kb: float | None = None
     progressive: bool = False     # JPEG: ~1% smaller here, but twice the encode time in the browser
     subsampling: str = "4:2:0"    # JPEG chroma subsampling
     optimize: bool = True         # JPEG: optimised Huffman tables (about 3% smaller, almost free)
@@ -262,7 +264,7 @@ class Recipe:
         unknown = sorted(set(data) - set(SECTIONS))
         if unknown:
             raise BadOptions(f"unknown recipe section(s): {', '.join(unknown)} (known: {', '.join(SECTIONS)})")
-        built = {}
+        built: dict[str, Any] = {}
         for key, section in data.items():
             if section is None:
                 continue
@@ -296,7 +298,7 @@ class Recipe:
 
 
 # Presets: recipes as data. "clean" has no pixel operation, so it takes the lossless path.
-PRESETS = {
+PRESETS: dict[str, dict] = {
     "clean": {"label": "Remove private data only",
               "description": "Pixels untouched: location, camera, dates and other metadata removed losslessly.",
               "recipe": {}},
@@ -304,7 +306,8 @@ PRESETS = {
               "description": "Metadata removed, longest side 2048 px, quality chosen per photo (balanced).",
               "recipe": {"resize": {"long_edge": 2048}, "encode": {"auto_quality": "balanced"}}},
     "email": {"label": "Email",
-              "description": "JPEG of at most 500 KiB (512,000 bytes), longest side 2048 px, the best quality that fits.",
+              "description": "JPEG of at most 500 KiB (512,000 bytes), longest side 2048 px, the best quality that "
+                             "fits.",
               "recipe": {"resize": {"long_edge": 2048}, "encode": {"format": "jpeg", "target_kb": 500}}},
     "web": {"label": "Web",
             "description": "WebP at quality 80, longest side 1920 px.",

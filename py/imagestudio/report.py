@@ -80,7 +80,7 @@ def _camera(make: str | None, model: str | None) -> str | None:
 
 def summarize(findings) -> dict:
     """The headline facts the page shows on a file's row."""
-    first = {}
+    first: dict[str, str] = {}
     for f in findings:
         first.setdefault(f.key, f.value)
     kinds = Counter(f.kind for f in findings)

@@ -34,7 +34,8 @@ _SIGNATURES = (
     (lambda b: b[:4] in (b"II*\x00", b"MM\x00*"), TIFF),
     (lambda b: b[:2] == b"BM" and len(b) >= 26, BMP),
     (lambda b: b[4:8] == b"ftyp" and b[8:12] in (b"avif", b"avis"), AVIF),
-    (lambda b: b[4:8] == b"ftyp" and b[8:12] in (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"), HEIF),
+    (lambda b: b[4:8] == b"ftyp" and b[8:12] in (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1",
+                                                  b"msf1"), HEIF),
     (lambda b: b[:12] == b"\x00\x00\x00\x0cjP  \r\n\x87\n" or b[:4] == b"\xff\x4f\xff\x51", JPEG2000),
 )
 

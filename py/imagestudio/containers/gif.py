@@ -37,7 +37,7 @@ def blocks(data: bytes, name: str = "") -> tuple[list, int]:
     if len(data) < 13 or data[:6] not in (b"GIF87a", b"GIF89a"):
         raise CorruptImage(f"{label}: not a GIF header")
     pos = 13 + _colour_table(data[10])
-    out = [("header", None, 0, pos)]
+    out: list[tuple[str, int | None, int, int]] = [("header", None, 0, pos)]
     while True:
         if pos >= len(data):
             raise CorruptImage(f"{label}: GIF is truncated (no trailer)")
@@ -145,7 +145,7 @@ def _icc_extension(profile: bytes) -> bytes:
 def clean(data: bytes, policy, name: str = "") -> bytes:
     parts, _end = blocks(data, name)
     view = memoryview(data)
-    out = []
+    out: list[bytes | memoryview] = []
     for kind, lb, s, e in parts:
         if not _keep(data, kind, lb, s, policy):
             continue

@@ -50,7 +50,7 @@ def _items(data: bytes, start: int, end: int) -> dict:
     """{item id: (type, content type)} from 'iinf'."""
     version = data[start]
     pos = start + 4 + (2 if version == 0 else 4)
-    out = {}
+    out: dict = {}
     for kind, s, e in boxes(data, pos, end):
         if kind != b"infe" or data[s] < 2 or len(out) >= MAX_ITEMS:
             continue
@@ -71,7 +71,7 @@ def _locations(data: bytes, start: int, end: int) -> dict:
     offset_size, length_size, base_size = sizes[0] >> 4, sizes[0] & 15, sizes[1] >> 4
     index_size = sizes[1] & 15 if version in (1, 2) else 0
     count, pos = _uint(data, start + 6, 2 if version < 2 else 4)
-    out = {}
+    out: dict = {}
     for _ in range(min(count, MAX_ITEMS)):
         if pos >= end:
             break
@@ -98,7 +98,7 @@ def _locations(data: bytes, start: int, end: int) -> dict:
 def _links(data: bytes, start: int, end: int) -> dict:
     """{link type: number of linked items} from 'iref'."""
     id_size = 2 if data[start] == 0 else 4
-    out = {}
+    out: dict = {}
     for kind, s, _e in boxes(data, start + 4, end):
         count, _pos = _uint(data, s + id_size, 2)
         out[kind] = out.get(kind, 0) + count
@@ -142,9 +142,10 @@ def inspect(data: bytes, name: str = "") -> list[Finding]:
     iref = _child(data, start, end, b"iref")
     for link, count in (_links(data, *iref) if iref else {}).items():
         if link in HIDDEN_LINKS:
-            found.append(Finding("hidden", "extra_image", HIDDEN_LINKS[link], f"{count}", f"HEIF item links ({link.decode()})"))
+            found.append(Finding("hidden", "extra_image", HIDDEN_LINKS[link], f"{count}",
+                                 f"HEIF item links ({link.decode()})"))
     iprp = _child(data, start, end, b"iprp")
-    ipco = _child(data, *iprp, b"ipco") if iprp else None
+    ipco = _child(data, iprp[0], iprp[1], b"ipco") if iprp else None
     for kind, s, e in boxes(data, *ipco) if ipco else ():
         if kind == b"colr" and bytes(data[s:s + 4]) in (b"prof", b"rICC"):
             found += icc.read(bytes(data[s + 4:e]), "HEIF colour property")

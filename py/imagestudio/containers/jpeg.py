@@ -201,7 +201,7 @@ def inspect(data: bytes, name: str = "") -> list[Finding]:
         parsed = parse(data, name)
     except CorruptImage as err:
         # A damaged file cannot be cleaned, but what it reveals before the damage is still worth showing.
-        found = _findings(Parsed(getattr(err, "partial", []), len(data), True), data)
+        found = _findings(Parsed(err.partial, len(data), True), data)
         if not found:
             raise
         return [*found, damaged(err.message)]

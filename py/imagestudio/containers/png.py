@@ -83,7 +83,7 @@ def _needed(kind: bytes, body: bytes, ihdr: bytes, palette: int) -> int | None:
     if kind == b"tRNS" and colour == 3:
         return min(len(body), palette)
     if kind in BY_COLOUR:
-        return BY_COLOUR[kind].get(colour, 0)
+        return BY_COLOUR[kind].get(colour, 0) if colour is not None else 0
     if kind == b"hIST":
         return min(len(body), 2 * palette)
     if kind == b"PLTE":
@@ -119,7 +119,9 @@ def _stream_end(bodies: list, ihdr: bytes, label: str) -> tuple[int, int] | None
 def _image_data(parsed: list, label: str) -> dict:
     """chunk index -> bytes of its body to keep, for IDAT/fdAT chunks that hold data after their stream ends."""
     ihdr = parsed[0][3] if parsed and len(parsed[0][3]) >= 13 else b"\x00" * 13
-    keep, runs, run = {}, [], []
+    keep: dict[int, int | None] = {}
+    runs: list[list[int]] = []
+    run: list[int] = []
     for index, (kind, _s, _e, _b) in enumerate(parsed):
         if kind in (b"IDAT", b"fdAT") and (not run or parsed[run[-1]][0] == kind and run[-1] == index - 1):
             run.append(index)
@@ -150,7 +152,7 @@ def _rendering_extra(parsed: list, label: str) -> dict:
     or too short to hold them (then it is not that chunk at all, just data under its name)."""
     ihdr = parsed[0][3] if parsed else b""
     palette = next((len(b) // 3 for k, _s, _e, b in parsed if k == b"PLTE"), 0)
-    keep = {}
+    keep: dict[int, int | None] = {}
     for index, (kind, _start, _end, body) in enumerate(parsed):
         needed = _needed(kind, body, ihdr, palette) if kind in RENDERING else None
         if needed is not None and len(body) > needed:
@@ -199,7 +201,8 @@ def _canonical_iccp(body: bytes) -> bytes:
 
 def clean(data: bytes, policy, name: str = "") -> bytes:
     label = name or "this file"
-    out, findings, view = [SIGNATURE], [], memoryview(data)
+    out: list[bytes | memoryview] = [SIGNATURE]
+    findings, view = [], memoryview(data)
     parsed = list(chunks(data, name))
     trim = _rendering_extra(parsed, label)  # rendering chunks cut to their fields: nothing hides in them
     for index, (kind, start, end, body) in enumerate(parsed):

@@ -26,7 +26,7 @@ def load_image(data: bytes, name: str) -> Image.Image:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             im.load()
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:  # noqa: BLE001 - whatever the decoder raises, these pixels cannot be re-encoded
         # The header was fine, the pixels were not: a damaged file, or a compression this build lacks
         # (the browser's Pillow cannot decode JPEG inside TIFF, for one).
         compression = im.info.get("compression")

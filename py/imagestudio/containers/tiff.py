@@ -71,7 +71,8 @@ def clean(data: bytes, policy, name: str = "") -> bytes:
                 check_size(im.width, im.height, 1, name)
                 if pixels > MAX_ANIMATION_PIXELS:
                     raise TooLarge(f"{name or 'this file'}: its pages hold {pixels / 1e6:.1f} megapixels in all, "
-                                   f"over the limit of {MAX_ANIMATION_PIXELS / 1e6:.0f} megapixels; nothing was produced")
+                                   f"over the limit of {MAX_ANIMATION_PIXELS / 1e6:.0f} megapixels; "
+                                   "nothing was produced")
                 im.load()
             except EngineError:
                 raise

@@ -96,7 +96,7 @@ def clean(data: bytes, policy, name: str = "") -> bytes:
     removed = [f for fourcc, _s, _e, body in parts if fourcc not in IMAGE_CHUNKS for f in _describe(fourcc, body)]
     exif_body = kept.minimal_exif(removed, policy)
     has_vp8x = any(p[0] == b"VP8X" for p in parts)
-    out = []
+    out: list[bytes | memoryview] = []
     for fourcc, start, end, body in parts:
         if fourcc == b"VP8X" and len(body) >= 10:
             flags = body[0] & (FLAG_ALPHA | FLAG_ANIMATION)

@@ -134,17 +134,19 @@ def save(frames: list, settings: Settings, icc: bytes | None = None, durations=N
     pillow_format = WRITERS[settings.format].pillow_format
     pictures = [prepare(frame, settings) for frame in frames]
     if len(pictures) > 1 and settings.format == "png" and any(p.mode == "P" for p in pictures):
-        # Pillow's APNG writer cannot mix per-frame palettes (ValueError: conversion not supported): one true-colour mode.
+        # Pillow's APNG writer cannot mix per-frame palettes (ValueError: conversion not supported): one true-colour
+        # mode.
         common = "RGBA" if any(f.mode in ("RGBA", "LA") for f in frames) else "RGB"
         pictures = [frame.convert(common) for frame in frames]
     first = pictures[0]
-    options = {}
+    options: dict[str, object] = {}
     profile = icc_for(icc, first.mode if first.mode != "P" else "RGB")
     if profile:
         options["icc_profile"] = profile
     if (copyright or taken) and WRITERS[settings.format].exif:  # taken: the capture date the policy keeps
-        options["exif"] = b"Exif\x00\x00" + exif_reader.minimal(1, copyright.encode("utf-8") if copyright else None,
-                                                                taken)
+        exif = exif_reader.minimal(1, copyright.encode("utf-8") if copyright else None, taken)
+        if exif:
+            options["exif"] = b"Exif\x00\x00" + exif
     if settings.format == "jpeg":
         # Pillow scales given qtables by `quality` as a plain percentage, not libjpeg's quality curve: pass
         # the tables already scaled and no quality.

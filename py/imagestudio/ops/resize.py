@@ -92,7 +92,8 @@ def _lanczos(image: Image.Image, out: tuple, box: tuple | None = None) -> Image.
     """LANCZOS of `box` (default: the whole picture; a JPEG drafted from a size that is not a multiple of
     the scale holds a fraction of a pixel of padding at its far edges, decode.py gives the exact box)."""
     box = box or (0, 0) + image.size
-    return image.resize(out, Image.Resampling.LANCZOS, box=box, reducing_gap=_gap((box[2] - box[0], box[3] - box[1]), out))
+    gap = _gap((box[2] - box[0], box[3] - box[1]), out)
+    return image.resize(out, Image.Resampling.LANCZOS, box=box, reducing_gap=gap)
 
 
 def _gap(source: tuple, target: tuple):

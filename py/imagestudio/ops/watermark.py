@@ -20,13 +20,14 @@ from .crop import ANCHOR_SHARE
 FONT_FILE = "DejaVuSans-Bold.ttf"
 # Where the font may be: $IMAGESTUDIO_FONTS, beside the package (the web build can copy it there),
 # or the repository's static/fonts.
-FONT_DIRS = [os.environ.get("IMAGESTUDIO_FONTS", ""), Path(__file__).resolve().parent.parent / "fonts",
+FONT_DIRS: list[str | Path] = [os.environ.get("IMAGESTUDIO_FONTS", ""),
+                               Path(__file__).resolve().parent.parent / "fonts",
              Path(__file__).resolve().parents[3] / "static" / "fonts"]
 DEFAULT_ROTATION = {"single": 0.0, "tiled": 30.0}
 TILE_GAP = 1.0          # empty space between tiled stamps, in stamp sizes
 MIN_FONT_PX = 6
 MAX_LOGO_PIXELS = 25_000_000
-_fonts = {}
+_fonts: dict = {}
 
 
 def font_path(name: str = "") -> Path:

@@ -35,7 +35,7 @@ class Directory(Mapping):
     def __init__(self, raw: bytes, at: int):
         self._order = "<" if raw[:2] == b"II" else ">"
         self._entries, self.next = _load(raw, at, self._order)
-        self._values = {}
+        self._values: dict = {}
 
     def __getitem__(self, tag):
         if tag not in self._values:
@@ -58,6 +58,7 @@ class Directory(Mapping):
 
 def decode(tag: int, kind: int, data: bytes, order: str):
     """One value as Pillow 10.2 gives it: ImageFileDirectory_v2's loader and _setitem, then Exif._fixup."""
+    values: tuple
     if kind in (BYTE, UNDEFINED):
         values = (data,)
     elif kind == ASCII:
@@ -78,7 +79,7 @@ def _load(raw: bytes, at: int, order: str) -> tuple[dict, int]:
     """({tag: (type, value bytes)}, offset of the next IFD) as ImageFileDirectory_v2.load() reads them. Where
     Pillow stops early (truncated table, a value outside the data) it keeps the entries read so far and leaves
     the next offset at the header's, and so does this."""
-    entries = {}
+    entries: dict = {}
     header_next = struct.unpack_from(order + "L", raw, 4)[0]
     if at + 2 > len(raw):
         return entries, header_next

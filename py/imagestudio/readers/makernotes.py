@@ -25,14 +25,14 @@ BRANDS = (
 )
 
 
-def _note_entry(raw: bytes, order: str) -> tuple | None:
+def _note_entry(raw: bytes, order: tiffifd.ByteOrder) -> tuple | None:
     """The MakerNote entry of the Exif IFD (only the two entries needed are read)."""
     pointer = tiffifd.entry(raw, int.from_bytes(raw[4:8], order), order, 0x8769)
     at = tiffifd.pointer(pointer or (0, 0, b""), order)
     return tiffifd.entry(raw, at, order, 0x927C) if at else None
 
 
-def _directory(raw: bytes, order: str, note: bytes, start: int, ifd_at, base: str):
+def _directory(raw: bytes, order: tiffifd.ByteOrder, note: bytes, start: int, ifd_at, base: str):
     """(buffer, offset of the directory in it, byte order) for one brand's layout."""
     if base == "header":
         inner = note[ifd_at:]
@@ -44,7 +44,7 @@ def _directory(raw: bytes, order: str, note: bytes, start: int, ifd_at, base: st
     return raw, start + ifd_at, order
 
 
-def _fields(buf: bytes, at: int, order: str, tags: dict, where: str) -> list[Finding]:
+def _fields(buf: bytes, at: int, order: tiffifd.ByteOrder, tags: dict, where: str) -> list[Finding]:
     found, entries = [], tiffifd.entries(buf, at, order)
     for tag, field in tags.items():
         if tag not in entries:

@@ -44,8 +44,8 @@ def inflate(data: bytes) -> bytes | None:
 
 def decode(chunk_type: bytes, body: bytes) -> tuple[str, bytes | None]:
     """(keyword, text bytes) of one text chunk; text is None when it cannot be decoded."""
-    keyword, _, rest = body.partition(b"\x00")
-    keyword = keyword.decode("latin-1", "replace")
+    raw_keyword, _, rest = body.partition(b"\x00")
+    keyword = raw_keyword.decode("latin-1", "replace")
     if chunk_type == b"tEXt":
         return keyword, rest
     if chunk_type == b"zTXt":
@@ -89,7 +89,8 @@ def read(chunk_type: bytes, body: bytes) -> list[Finding]:
     where = f"PNG {chunk_type.decode('latin-1')} chunk"
     keyword, text = decode(chunk_type, body)
     if text is None:
-        return [Finding("text", "text_chunk", f"Text '{shorten(keyword, 40)}' (unreadable)", f"{len(body)} bytes", where)]
+        return [Finding("text", "text_chunk", f"Text '{shorten(keyword, 40)}' (unreadable)", f"{len(body)} bytes",
+                        where)]
     lower = keyword.lower()
     if lower == "xml:com.adobe.xmp":
         return xmp.read(text, where)

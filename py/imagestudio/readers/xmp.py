@@ -183,7 +183,9 @@ def read(packet: bytes, where: str = "XMP") -> list[Finding]:
         root = ET.fromstring(packet.decode("utf-8", "replace"))
     except ET.ParseError:
         return [head, *_scan(packet, where)]
-    found, seen, shown, extra = [], set(), Counter(), Counter()
+    found, seen = [], set()
+    shown: Counter[str] = Counter()
+    extra: Counter[tuple[str, str, str]] = Counter()
     for element in root.iter():
         ns, local = _split(element.tag)
         # Only names that can make a finding: _value() walks the element's whole subtree.
