@@ -19,8 +19,8 @@ def lab(image: Image.Image) -> np.ndarray:
 
 def ciede2000(lab1: np.ndarray, lab2: np.ndarray) -> np.ndarray:
     """Per-pixel ΔE2000 (Sharma, Wu and Dalal's formulation, kL = kC = kH = 1)."""
-    L1, a1, b1 = lab1.T
-    L2, a2, b2 = lab2.T
+    L1, a1, b1 = lab1.T  # noqa: N806 - CIELAB names lightness L
+    L2, a2, b2 = lab2.T  # noqa: N806 - CIELAB names lightness L
     c_mean = (np.hypot(a1, b1) + np.hypot(a2, b2)) / 2
     g = 0.5 * (1 - np.sqrt(c_mean ** 7 / (c_mean ** 7 + 25.0 ** 7)))
     a1p, a2p = a1 * (1 + g), a2 * (1 + g)

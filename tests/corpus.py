@@ -25,7 +25,8 @@ def needs_corpus(files):
     if files:
         return pytest.mark.parametrize("path", files, ids=[p.name for p in files])
     return pytest.mark.parametrize(
-        "path", [pytest.param(None, marks=pytest.mark.skip(reason=f"no corpus at {CORPUS} (only in the dev workplace)"))])
+        "path", [pytest.param(None, marks=pytest.mark.skip(reason=f"no corpus at {CORPUS} (only in the dev "
+                                                                  "workplace)"))])
 
 
 def oracle() -> dict:
@@ -59,7 +60,7 @@ def decodes(data: bytes) -> bool:
         with Image.open(io.BytesIO(data)) as im:
             im.load()
         return True
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - any failure to decode answers the question
         return False
 
 

@@ -253,7 +253,9 @@ def apng(frames: int, size=(2, 2)) -> bytes:
 
 # Inputs the fuzzer (fuzz/run.py) found crashing the engine, kept as regression cases: name -> base64 (no mode byte).
 FUZZ_FINDS = {
-    "fuzz-png-exif-read-fails-to-load.png": "iVBORw0KGgoAAAANSUhEUgAAAAEAAP/cCAAAAAAG6N6UAAADSUlFTkRJREEAiVBORw0KGgr4AAANSUhEUgAAAAEAAP/cCAAAAAAG6N6UAAADSUlEQVTPnz9//E5ErkJgVM+fP3/8TkSuQmCC",
+    "fuzz-png-exif-read-fails-to-load.png": (
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAP/cCAAAAAAG6N6UAAADSUlFTkRJREEAiVBORw0KGgr4AAANSUhEUg"
+        "AAAAEAAP/cCAAAAAAG6N6UAAADSUlEQVTPnz9//E5ErkJgVM+fP3/8TkSuQmCC"),
     "fuzz-png-ihdr-2-bytes.png": "iVBORw0KGgoAAAACSUhEUgAAiljcOwAAAABJRU5ErkJggg==",
     "fuzz-gif-later-frame-771-megapixels.gif":
         "R0lGODlhMgAyAPIEAP//mf//////Zv8AAAAAAAAAAAAAAAAAACH/C05FVFNDQVBFMi4wAwEAAAAh+QQECgD/ACH+FnRoaXMgaXMgYSB0ZXN0IGNvbW1lbnQALAAAAAAyADIAAAJ9jI+py+0Po5y02ouz3rz7D4biSJbmiabqyrbuC8fyTNfBEA/6vgMqDxwABENTEDhMCnCiI5AIBeiazl50yfxUrUrp1LPldbFfTnh39ZY1Zy4UaG7rosG4fGu/Ozf6cL4Pxwd49De4hmFYVwgIlnjIlhhiSMVIeWfU9lNlUQAAIfkEBQoABQAsBQARACMAIQAAA28Yutw9Lso5qr0zs8u5ll3ofYtoWqRynukqAtXndgJQC1A2c3afg7vLzRYDBiu9WjFytAxxP0cTOVw+piIKtqPdYoxe6zUsHns15Ch42sKmAts3vCkvzepSE37P7/v/gIEfBISFhoeIhhmJjI0EGQkAIfkEBQoABAAsBQAMACIAJgAAA2oYutw9Lko5qr0zr8u5jl3ofYpoWmRwnuS6aq6bxS9F186NP7pp9xYBKge8AIZEoACwFP56zCgEVGwyp0moFZstcrtFmPf71KW8KVUvvYmxwZi3fE6v2+/4vH7P7/vvBIGCg4SEKYWIiBMJACH5BAUKAAQALAoABgAdACwAAANsGLrc0zDCQauV2GqN2f5cBo6USILSeU7q6rXkC8fK7AY2jefozn+LHwVwqf0AAmTJyEsml74cUvkINqdVq9SZ1c6cgNTPlOvwOl4dOh1au9/wuHxOr9vv+Lx+z+/7/4CBcASEhYaFcYeKhBgJACH5BAUKAAQALAwAAYlQTkcNChoKAAAADUlIRAAbADEAAANkGLq807IwQauV0WqN1f5cBo6USILQeU7q6rXkC8fzWtN3fgf6x/ecniCoAwwrspoAgEzOjMyH42Ys4W5L6bVWleQ6PxWYhRqbz+i0es1uu9/wuHxOr9vv+Lx+z38T/oBugIESCQAh+QQFCgAFACwMAAEAGwAxAAADaBi63P4wykmrvZiO3Ib/4AWO40Se5YOun8quzvsysrzUc4Db+9yzup/wFxwCQsMBQLD0FH9MpjO5bG6eu+jxJqwKrgqhNjZ0CSFnCU4E47jf8Lh8Tq/b7/i8fs/vKwiAgYKBFoOGgBEJACH5BAUKAAUALAoABgAdACwAAANrGLrc/jDKSau9OGs9dhtgKGZiWVZmekZqG7JuC2Aoeopomtqpotbqhu3rVvIKgFN9CgAvdBGdqUcEPoQmXw93RIaIPKbDGVL+jA0qCHrDLrSzJpg1HZOz5pE47WWw2252zkwDx7QXfEZICrz6gIGCg4SFCwSIiYqLjIoRjZCRBBEJADs=",
@@ -285,7 +287,9 @@ def bad_inputs() -> list[tuple[str, bytes]]:
     """(file name, bytes): the whole catalogue. Names are the test ids and must be unique."""
     rnd = random.Random(7)
     cases: list[tuple[str, bytes]] = []
-    add = lambda name, data: cases.append((name, data))  # noqa: E731
+
+    def add(name: str, data: bytes) -> None:
+        cases.append((name, data))
 
     for ext in EXTENSIONS:
         add(f"empty.{ext}", b"")
@@ -350,7 +354,8 @@ def bad_inputs() -> list[tuple[str, bytes]]:
         riff_chunk(b"ANIM", bytes(6) + CANARY),
         *(riff_chunk(k, b) for k, b in webp_chunks(encode("WEBP", "RGB", (8, 8), lossless=True)))]))
     for marker in (0xC8, 0xDC, 0xDD, 0xDE, 0xDF):
-        add(f"jpeg-marker-{marker:02x}-with-hidden-bytes.jpg", jpeg_insert(base_jpeg, jpeg_segment(marker, b"\x00\x00" + CANARY)))
+        add(f"jpeg-marker-{marker:02x}-with-hidden-bytes.jpg",
+            jpeg_insert(base_jpeg, jpeg_segment(marker, b"\x00\x00" + CANARY)))
     add("exif-in-jfif-disguise.jpg", jpeg_insert(base_jpeg, jpeg_segment(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01"
                                                                          b"\x00\x01\x00\x00" + exif_body())))
 

@@ -9,8 +9,7 @@ import pytest
 
 from imagestudio import api, archive
 from imagestudio.__main__ import main
-from pictures import animation, encoded, opened, photo
-from samples import gps_photo
+from pictures import animation, encoded, gps_photo, opened, photo
 
 
 def test_unique_names():

@@ -13,7 +13,7 @@ from imagestudio.errors import BadOptions
 from imagestudio.policy import CleanPolicy
 from imagestudio.recipe import PRESETS, Recipe
 from imagestudio.report import Finding
-from samples import gps_photo
+from pictures import gps_photo
 
 
 def test_presets_operation_serves_the_catalogue():

@@ -8,7 +8,7 @@ import sys
 
 from PIL import Image
 
-import dirty
+import pictures
 from corpus import ROOT
 from imagestudio.__main__ import main
 
@@ -21,7 +21,7 @@ def _run(*args: str) -> subprocess.CompletedProcess:
 
 def test_inspect_prints_the_report_in_plain_words(tmp_path):
     photo = tmp_path / "spy.jpg"
-    photo.write_bytes(dirty.jpeg())
+    photo.write_bytes(pictures.dirty_jpeg())
     done = _run("inspect", str(photo))
     assert done.returncode == 0, done.stderr
     assert "location 48.8583" in done.stdout.splitlines()[0]
@@ -31,7 +31,7 @@ def test_inspect_prints_the_report_in_plain_words(tmp_path):
 
 def test_inspect_json_is_the_api_result(tmp_path, capsys):
     photo = tmp_path / "spy.png"
-    photo.write_bytes(dirty.png())
+    photo.write_bytes(pictures.dirty_png())
     assert main(["inspect", "--json", str(photo)]) == 0
     results = json.loads(capsys.readouterr().out)
     report = results[str(photo)]["report"]
@@ -42,7 +42,7 @@ def test_inspect_json_is_the_api_result(tmp_path, capsys):
 def test_clean_writes_beside_never_over_and_fails_loudly(tmp_path, capsys):
     inputs = tmp_path / "in"
     inputs.mkdir()
-    (inputs / "a.jpg").write_bytes(dirty.jpeg())
+    (inputs / "a.jpg").write_bytes(pictures.dirty_jpeg())
     (inputs / "a-clean.jpg").write_bytes(b"the user's own file")  # same name the clean would take
     (inputs / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 20)
     code = main(["clean", str(inputs / "a.jpg"), str(inputs / "broken.png"), "-o", str(inputs),
@@ -58,8 +58,8 @@ def test_clean_writes_beside_never_over_and_fails_loudly(tmp_path, capsys):
 
 
 def test_clean_of_a_good_batch_exits_zero(tmp_path):
-    (tmp_path / "x.gif").write_bytes(dirty.gif())
-    (tmp_path / "y.webp").write_bytes(dirty.webp())
+    (tmp_path / "x.gif").write_bytes(pictures.dirty_gif())
+    (tmp_path / "y.webp").write_bytes(pictures.dirty_webp())
     done = _run("clean", str(tmp_path / "x.gif"), str(tmp_path / "y.webp"), "-o", str(tmp_path / "out"))
     assert done.returncode == 0, done.stdout + done.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["x-clean.gif", "y-clean.webp"]
@@ -68,7 +68,7 @@ def test_clean_of_a_good_batch_exits_zero(tmp_path):
 
 def test_inspect_of_a_missing_file_fails_with_its_name(tmp_path, capsys):
     good = tmp_path / "ok.gif"
-    good.write_bytes(dirty.gif())
+    good.write_bytes(pictures.dirty_gif())
     assert main(["inspect", str(tmp_path / "missing.jpg"), str(good)]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("error ") and "missing.jpg" in lines[0]

@@ -7,7 +7,7 @@ import time
 import pytest
 from PIL import Image, PngImagePlugin
 
-import dirty
+import pictures
 from corpus import all_frames
 from imagestudio import api
 from imagestudio.containers import png, webp
@@ -22,7 +22,7 @@ def _vp8x_flags(data: bytes) -> int:
 @pytest.mark.parametrize("policy, flags", [({}, webp.FLAG_ICC | webp.FLAG_EXIF),
                                            ({"keep_icc": False, "keep_orientation": False}, 0)])
 def test_webp_flags_and_riff_size_match_the_chunks(policy, flags):
-    out = api.handle("clean", dirty.webp(), {"policy": policy}, "d.webp")["data"]
+    out = api.handle("clean", pictures.dirty_webp(), {"policy": policy}, "d.webp")["data"]
     assert _vp8x_flags(out) & ~webp.FLAG_ALPHA == flags
     assert int.from_bytes(out[4:8], "little") + 8 == len(out)
     fourccs = [c[0] for c in webp.chunks(out)[0]]
@@ -30,7 +30,7 @@ def test_webp_flags_and_riff_size_match_the_chunks(policy, flags):
 
 
 def test_animated_webp_keeps_frames_timing_and_loop():
-    data = dirty.webp(animated=True)
+    data = pictures.dirty_webp(animated=True)
     out = api.handle("clean", data, {}, "a.webp")["data"]
     assert _vp8x_flags(out) & webp.FLAG_ANIMATION
     assert all_frames(out) == all_frames(data) and len(all_frames(out)) == 3
@@ -39,7 +39,7 @@ def test_animated_webp_keeps_frames_timing_and_loop():
 
 
 def test_apng_keeps_every_frame_and_drops_text():
-    frames = [dirty.picture(mode="RGBA").rotate(90 * i) for i in range(3)]
+    frames = [pictures.small_picture(mode="RGBA").rotate(90 * i) for i in range(3)]
     buf = io.BytesIO()
     info = PngImagePlugin.PngInfo()
     info.add_text("Author", "Jane Doe")
@@ -52,7 +52,7 @@ def test_apng_keeps_every_frame_and_drops_text():
 
 
 def test_gif_keeps_loop_and_timing():
-    data = dirty.gif()
+    data = pictures.dirty_gif()
     out = api.handle("clean", data, {}, "a.gif")["data"]
     with Image.open(io.BytesIO(out)) as im:
         assert im.info.get("loop") == 0 and im.n_frames == 3
@@ -60,7 +60,7 @@ def test_gif_keeps_loop_and_timing():
 
 
 def test_png_text_after_image_data_and_acropalypse_tail_are_removed():
-    data = dirty.png()
+    data = pictures.dirty_png()
     before = api.handle("inspect", data, {}, "a.png")["report"]["findings"]
     assert any(f["where"] == "PNG tEXt chunk" and f["key"] == "model" for f in before)
     tail = next(f for f in before if f["key"] == "trailing_data")
@@ -69,7 +69,8 @@ def test_png_text_after_image_data_and_acropalypse_tail_are_removed():
     assert out.endswith(b"IEND\xaeB`\x82")
 
 
-@pytest.mark.parametrize("make, cut", [(dirty.png, 40), (dirty.webp, 30), (dirty.gif, 60), (dirty.jpeg, 25)])
+@pytest.mark.parametrize("make, cut", [(pictures.dirty_png, 40), (pictures.dirty_webp, 30), (pictures.dirty_gif, 60),
+                                       (pictures.dirty_jpeg, 25)])
 def test_truncated_headers_are_corrupt_not_crashes(make, cut):
     data = make()[:cut]
     result = api.handle("clean", data, {}, "cut.bin")
@@ -77,7 +78,7 @@ def test_truncated_headers_are_corrupt_not_crashes(make, cut):
 
 
 def test_chunk_lengths_near_4_gb_fail_fast():
-    data = bytearray(dirty.png())
+    data = bytearray(pictures.dirty_png())
     at = data.index(b"tEXt") - 4
     data[at:at + 4] = b"\x7f\xff\xff\xf0"
     started = time.perf_counter()
@@ -87,7 +88,7 @@ def test_chunk_lengths_near_4_gb_fail_fast():
 
 
 def test_unknown_critical_png_chunk_is_refused_not_kept():
-    data = dirty.png()
+    data = pictures.dirty_png()
     at = data.index(b"IDAT") - 4
     chunk = png._chunk(b"ZZZZ", b"payload")
     result = api.handle("clean", data[:at] + chunk + data[at:], {}, "odd.png")
@@ -95,7 +96,7 @@ def test_unknown_critical_png_chunk_is_refused_not_kept():
 
 
 def test_extra_chunks_inside_an_animation_frame_are_removed():
-    data = dirty.webp(animated=True)
+    data = pictures.dirty_webp(animated=True)
     parts, _end = webp.chunks(data)
     fourcc, start, end, body = next(p for p in parts if p[0] == b"ANMF")
     frame = bytes(body) + webp._chunk(b"SPY ", b"Jane Doe was here")
@@ -109,7 +110,7 @@ def test_extra_chunks_inside_an_animation_frame_are_removed():
     assert all_frames(result["data"]) == all_frames(data)
 
 
-@pytest.mark.parametrize("make, name", [(dirty.jpeg, "cut.jpg"), (dirty.png, "cut.png")])
+@pytest.mark.parametrize("make, name", [(pictures.dirty_jpeg, "cut.jpg"), (pictures.dirty_png, "cut.png")])
 def test_damaged_file_still_shows_what_it_reveals_but_is_not_cleaned(make, name):
     data = make()
     cut = data[:data.index(b"IDAT") + 100] if name.endswith(".png") else data[:data.index(b"\xff\xdb") + 30]
@@ -127,9 +128,10 @@ def _heif_with(items: bytes, iloc: bytes) -> bytes:
 
 
 def test_heic_is_inspected_but_never_cleaned():
-    exif_blob = b"\0\0\0\0" + dirty.exif(with_thumbnail=False)[6:]
+    exif_blob = b"\0\0\0\0" + pictures.dirty_exif(with_thumbnail=False)[6:]
     infe = (21).to_bytes(4, "big") + b"infe" + b"\x02\0\0\0" + b"\0\x01" + b"\0\0" + b"Exif" + b"\0"
     items = b"\0\0\0\0" + b"\0\x01" + infe
+
     def iloc(offset: int) -> bytes:  # version 0, 4-byte offsets and lengths, one item with one extent
         return (b"\0\0\0\0" + bytes([0x44, 0x00]) + b"\0\x01" + b"\0\x01" + b"\0\0" + b"\0\x01"
                 + offset.to_bytes(4, "big") + len(exif_blob).to_bytes(4, "big"))

@@ -55,7 +55,7 @@ INSIDE_MAKER_NOTES = {"SerialNumber", "Author/Copyright", "DateTimeOriginal", "M
 
 def _degrees(text: str) -> float:
     """exiftool's '30 deg 37\\' 39.54" N' -> signed decimal degrees."""
-    d, m, s, ref = re.fullmatch(r"(\d+) deg (\d+)' ([\d.]+)\" ([NSEW])", text).groups()  # noqa: E741
+    d, m, s, ref = re.fullmatch(r"(\d+) deg (\d+)' ([\d.]+)\" ([NSEW])", text).groups()
     value = int(d) + int(m) / 60 + float(s) / 3600
     return -value if ref in "SW" else value
 

@@ -44,7 +44,8 @@ def test_luma_first_keeps_the_picture_on_corpus_photos(path, share):
     data = path.read_bytes()
     long_edge = max(64, round(max(Image.open(path).size) * share))
     # q95 on both sides: the encoder's own loss stays small next to what the decode path could lose.
-    result = api.handle("process", data, {"resize": {"long_edge": long_edge}, "encode": {"format": "jpeg", "quality": 95}},
+    recipe = {"resize": {"long_edge": long_edge}, "encode": {"format": "jpeg", "quality": 95}}
+    result = api.handle("process", data, recipe,
                         path.name)
     assert result["ok"], result
     detail = next(s["detail"] for s in result["report"]["operations"] if s["step"] == "resize")
@@ -132,7 +133,8 @@ def test_luma_first_turns_both_planes_upright(orientation):
 
 def test_luma_first_is_not_used_when_pixels_are_cropped_or_drawn():
     data = encoded(photo((1200, 900), seed=6), quality=90)
-    for extra in ({"crop": {"aspect": "1:1"}}, {"watermark": {"text": "x"}}, {"encode": {"format": "jpeg", "subsampling": "4:4:4"}}):
+    for extra in ({"crop": {"aspect": "1:1"}}, {"watermark": {"text": "x"}},
+                  {"encode": {"format": "jpeg", "subsampling": "4:4:4"}}):
         recipe = {"resize": {"long_edge": 300}, "encode": {"format": "jpeg"}, **extra}
         result = api.handle("process", data, recipe, "a.jpg")
         assert result["ok"], result
@@ -166,7 +168,8 @@ def test_auto_quality_meets_its_target_on_the_luma_first_path(path, level):
     assert "chroma decoded" in " ".join(s["detail"] for s in report["operations"])
     assert report["ssim"] >= floor
     opts = Resize(long_edge=640)
-    split = decode.decode(data, path.name, lambda size: resize.scale_ratio(size, opts), want_ycbcr=True, luma_first=True)
+    split = decode.decode(data, path.name, lambda size: resize.scale_ratio(size, opts), want_ycbcr=True,
+                          luma_first=True)
     given = resize.planes(split.frames[0], split.chroma, opts, split.source_size)   # what the encoder got
     assert quality.ssim(given.convert("RGB"), opened(result["data"]).convert("RGB")) >= floor - 2e-3
     q = report["quality"]

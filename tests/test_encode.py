@@ -9,8 +9,7 @@ from PIL import Image, ImageDraw
 from imagestudio import api, encode, icc_profile, quality
 from imagestudio.encode import jpeg_tables, search
 from imagestudio.recipe import AUTO_QUALITY, Encode
-from pictures import animation, encoded, opened, photo
-from samples import gps_photo
+from pictures import animation, encoded, gps_photo, opened, photo
 
 MAGIC = {"jpeg": b"\xff\xd8\xff", "png": b"\x89PNG", "webp": b"RIFF", "gif": b"GIF8"}
 
@@ -171,7 +170,8 @@ def test_auto_quality_meets_its_ssim_floor_with_the_lowest_quality(level):
     steps = search.AUTO_QUALITIES
     if q > steps[0]:
         lower_settings = encode.Settings.from_recipe(Encode(), "jpeg", steps[steps.index(q) - 1])
-        lower = encode.save([source], dataclasses.replace(lower_settings, tables=jpeg_tables.JPEG_CHOSEN_QUALITY_TABLES))
+        tuned = dataclasses.replace(lower_settings, tables=jpeg_tables.JPEG_CHOSEN_QUALITY_TABLES)
+        lower = encode.save([source], tuned)
         assert quality.ssim(source, opened(lower)) < floor      # one step lower would fall short
 
 

@@ -129,6 +129,7 @@ def test_a_quality_the_user_gives_means_what_it_means_in_libjpeg_and_a_chosen_on
     opened(encoded.getvalue()).save(plain, "JPEG", quality=80)
     assert _tables_of(fixed["data"]) == _tables_of(plain.getvalue())  # Pillow's (libjpeg's) own q80 tables
 
-    auto = api.handle("process", encoded.getvalue(), {"encode": {"format": "jpeg", "auto_quality": "balanced"}}, "a.jpg")
+    auto = api.handle("process", encoded.getvalue(), {"encode": {"format": "jpeg", "auto_quality": "balanced"}},
+                      "a.jpg")
     tuned = [jpeg_tables.jpeg_qtables(jpeg_tables.JPEG_CHOSEN_QUALITY_TABLES, q) for q in range(1, 101)]
     assert _tables_of(auto["data"]) in tuned

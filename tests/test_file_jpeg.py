@@ -67,7 +67,8 @@ def test_ultrahdr_without_image_data_is_inspected_but_refused_with_the_reason():
     assert report["summary"]["gps"] == "30.627650, 119.738767" and report["summary"]["camera"] == "Google Pixel 6"
     result = api.handle("clean", data, {}, "ultrahdr.jpg")
     assert result["error"]["code"] == "corrupt"
-    assert "ultrahdr.jpg: JPEG is truncated" in result["error"]["message"] and "no picture" in result["error"]["message"]
+    message = result["error"]["message"]
+    assert "ultrahdr.jpg: JPEG is truncated" in message and "no picture" in message
 
 
 def test_truncated_image_data_is_cleaned_as_it_is_and_says_so():

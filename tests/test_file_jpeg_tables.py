@@ -9,8 +9,7 @@ from PIL import Image
 
 from corpus import pixels
 from imagestudio import api
-from pictures import encoded
-from samples import gps_photo
+from pictures import encoded, gps_photo
 
 
 def photo(**options) -> bytes:

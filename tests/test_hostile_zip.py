@@ -16,8 +16,6 @@ from hypothesis import strategies as st
 from imagestudio import api
 from test_hostile_inputs import check_result
 
-pytestmark = pytest.mark.skipif("zip" not in api.OPERATIONS, reason="the zip op has not landed yet")
-
 
 def make(names, blobs=None):
     blobs = blobs if blobs is not None else [f"payload {i} of {n!r}".encode() for i, n in enumerate(names)]

@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-import dirty
+import pictures
 from imagestudio import api, names
 from imagestudio.__main__ import main
 
@@ -31,10 +31,11 @@ def test_plain_names_are_not_flagged(name):
 
 
 def test_the_report_flags_a_leaky_name_that_the_result_keeps():
-    result = api.handle("clean", dirty.jpeg(), {}, "PXL_20240512_142233.jpg")
+    result = api.handle("clean", pictures.dirty_jpeg(), {}, "PXL_20240512_142233.jpg")
     assert result["name"] == "PXL_20240512_142233-clean.jpg"
     assert any("Google Pixel" in leak for leak in result["report"]["name_leaks"]) and result["report"]["name_kept"]
-    renamed = api.handle("clean", dirty.jpeg(), {"output": {"naming": "sequence", "index": 4}}, "PXL_20240512_142233.jpg")
+    renamed = api.handle("clean", pictures.dirty_jpeg(), {"output": {"naming": "sequence", "index": 4}},
+                         "PXL_20240512_142233.jpg")
     assert renamed["name"] == "photo-004.jpg" and not renamed["report"]["name_kept"]
     assert renamed["report"]["name_leaks"]  # still said in the report: the original is the user's to rename
 
@@ -56,7 +57,7 @@ def test_process_names_results_as_the_recipe_says(output, expected):
                                            ({"naming": "pattern", "pattern": "../{n}"}, "output.pattern"),
                                            ({"naming": "alphabetical"}, "output.naming")])
 def test_bad_naming_is_refused_with_the_field_named(output, field):
-    result = api.handle("process", dirty.jpeg(), {"resize": {"long_edge": 16}, "output": output}, "a.jpg")
+    result = api.handle("process", pictures.dirty_jpeg(), {"resize": {"long_edge": 16}, "output": output}, "a.jpg")
     assert not result["ok"] and field in result["error"]["message"]
 
 
@@ -86,7 +87,7 @@ def test_zip_keeps_file_dates_when_asked_in_utc():
 
 def test_cli_names_in_sequence_and_keeps_file_dates(tmp_path):
     photo = tmp_path / "IMG_20240512_142233.jpg"
-    photo.write_bytes(dirty.jpeg())
+    photo.write_bytes(pictures.dirty_jpeg())
     os.utime(photo, (1715523753, 1715523753))
     out = tmp_path / "out"
     assert main(["process", str(photo), "-o", str(out), "--max-edge", "16", "--naming", "sequence",

@@ -8,8 +8,7 @@ from imagestudio.errors import BadOptions
 from imagestudio.ops import crop
 from imagestudio.recipe import Crop
 from corpus import CORPUS
-from pictures import encoded, opened, photo
-from samples import gps_photo
+from pictures import encoded, gps_photo, opened, photo
 
 
 @pytest.mark.parametrize("aspect, size, expected", [
@@ -67,7 +66,8 @@ def test_corpus_orientation_then_crop():
     assert result["name"] == "landscape_6-16x9.jpg"
     steps = [s["step"] for s in result["report"]["operations"]]
     assert steps == ["orient", "crop", "encode"]
-    reference = Image.open(CORPUS / "ianare_orientation_landscape_2.jpg").transpose(Image.Transpose.FLIP_LEFT_RIGHT).convert("RGB").crop((0, 56, 600, 394))
+    reference = (Image.open(CORPUS / "ianare_orientation_landscape_2.jpg").transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+                 .convert("RGB").crop((0, 56, 600, 394)))
     from imagestudio.quality import ssim
     assert ssim(reference, opened(result["data"]).convert("RGB")) > 0.9  # same view as the upright original
 

@@ -26,7 +26,8 @@ def changed_box(before, after):
 def quadrant_counts(before, after):
     """How many pixels changed in each quadrant: top-left, top-right, bottom-left, bottom-right."""
     from PIL import ImageChops
-    diff = ImageChops.difference(before.convert("RGB"), after.convert("RGB")).convert("L").point(lambda v: 255 if v else 0)
+    diff = ImageChops.difference(before.convert("RGB"), after.convert("RGB")).convert("L")
+    diff = diff.point(lambda v: 255 if v else 0)
     w, h = diff.size
     boxes = [(0, 0, w // 2, h // 2), (w // 2, 0, w, h // 2), (0, h // 2, w // 2, h), (w // 2, h // 2, w, h)]
     return [diff.crop(b).histogram()[255] for b in boxes]

@@ -7,7 +7,7 @@ import piexif
 import pytest
 from PIL import Image
 
-import dirty
+import pictures
 from imagestudio import api, cleaning
 from imagestudio.__main__ import main
 from imagestudio.errors import StillDirty
@@ -31,7 +31,7 @@ def photo_with_zone() -> bytes:
                         "GPS": {piexif.GPSIFD.GPSDateStamp: b"2024:05:12",
                                 piexif.GPSIFD.GPSTimeStamp: ((12, 1), (22, 1), (33, 1))}})
     buf = io.BytesIO()
-    dirty.picture().save(buf, "JPEG", exif=exif)
+    pictures.small_picture().save(buf, "JPEG", exif=exif)
     return buf.getvalue()
 
 
@@ -49,7 +49,7 @@ def test_only_the_capture_date_is_kept(policy, expected, op):
     assert [f["key"] for f in result["report"]["kept"] if f["key"] == "datetime_original"] == ["datetime_original"]
 
 
-@pytest.mark.parametrize("maker", [dirty.png, dirty.webp])
+@pytest.mark.parametrize("maker", [pictures.dirty_png, pictures.dirty_webp])
 def test_png_and_webp_keep_it_too(maker):
     result = api.handle("clean", maker(), {"policy": DAY}, "p")
     assert result["ok"] and [f["value"] for f in result["report"]["kept"] if f["key"] == "datetime_original"]

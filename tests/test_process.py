@@ -11,8 +11,7 @@ from PIL import Image
 from imagestudio import api, decode
 from imagestudio.encode import writers
 from corpus import CORPUS, corpus_files, needs_corpus
-from pictures import animation, encoded, opened, photo
-from samples import gps_photo
+from pictures import animation, encoded, gps_photo, opened, photo
 
 
 def test_no_pixel_step_goes_to_the_lossless_clean():
@@ -63,7 +62,8 @@ def png_header_only(width, height) -> bytes:
     def chunk(kind, body):
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 16)) + chunk(b"IEND", b"")
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 16))
+            + chunk(b"IEND", b""))
 
 
 @pytest.mark.parametrize("width, height", [(12000, 9000), (40000, 40000)])

@@ -5,7 +5,7 @@ import zlib
 
 import piexif
 
-import dirty
+import pictures
 from imagestudio.readers import exif, icc, iptc, pngtext, xmp
 
 
@@ -14,7 +14,7 @@ def keys(findings) -> dict:
 
 
 def test_exif_reads_every_privacy_field():
-    found = keys(exif.read(dirty.exif(), "EXIF"))
+    found = keys(exif.read(pictures.dirty_exif(), "EXIF"))
     assert found["gps"] == "48.858333, 2.294444" and found["gps_altitude"] == "35.0 m"
     assert found["gps_direction"] == "270°"
     assert found["serial"] == "SN-123456" and found["lens"] == "SpyLens" and found["owner"] == "Jane Doe"
@@ -40,7 +40,7 @@ def test_minimal_exif_holds_only_what_is_kept():
 
 
 def test_xmp_gps_people_and_depth_map():
-    found = xmp.read(dirty.XMP, "XMP")
+    found = xmp.read(pictures.XMP, "XMP")
     by_key = keys(found)
     assert by_key["gps"] == "48.858333, 2.294445" and by_key["place"] == "Rue de Rivoli"
     assert by_key["artist"] == "Jane Doe" and by_key["person"] == "Alice Smith"
@@ -78,7 +78,7 @@ def test_icc_description_v2_and_v4():
 
 
 def test_iptc_and_photoshop_resources():
-    found = iptc.read_irb(dirty.iptc_irb()[len(b"Photoshop 3.0\0"):], "APP13")
+    found = iptc.read_irb(pictures.iptc_irb()[len(b"Photoshop 3.0\0"):], "APP13")
     by_key = keys(found)
     assert by_key["artist"] == "Jane Doe" and by_key["place"] == "Rue de Rivoli"
     assert by_key["copyright"] == "(c) Jane Doe" and by_key["iptc"] == "3 field(s)"
@@ -100,7 +100,7 @@ def test_png_text_prompt_and_compressed_bomb_is_capped():
 
 
 def test_png_raw_exif_profile_from_imagemagick():
-    blob = dirty.exif(with_thumbnail=False)[6:]
+    blob = pictures.dirty_exif(with_thumbnail=False)[6:]
     hexed = b"\nexif\n    %d\n" % len(blob) + blob.hex().encode()
     found = keys(pngtext.read(b"tEXt", b"Raw profile type exif\0" + hexed))
     assert found["gps"] == "48.858333, 2.294444"

@@ -3,13 +3,13 @@
 import hashlib
 import json
 
-import dirty
+import pictures
 from imagestudio import __version__, api
 from imagestudio.__main__ import main
 
 
 def test_each_result_carries_the_receipt_facts():
-    data = dirty.jpeg()
+    data = pictures.dirty_jpeg()
     result = api.handle("clean", data, {"policy": {"keep_copyright": True}}, "dirty.jpg")
     facts = result["report"]["receipt"]
     assert facts["input"] == {"name": "dirty.jpg", "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
@@ -22,8 +22,8 @@ def test_each_result_carries_the_receipt_facts():
 
 
 def test_batch_receipt_lists_what_was_found_removed_and_kept_and_no_time_unless_asked():
-    reports = [api.handle("clean", dirty.jpeg(), {}, "a.jpg")["report"],
-               api.handle("clean", dirty.png(), {}, "<b>b</b>.png")["report"]]
+    reports = [api.handle("clean", pictures.dirty_jpeg(), {}, "a.jpg")["report"],
+               api.handle("clean", pictures.dirty_png(), {}, "<b>b</b>.png")["report"]]
     made = api.handle("receipt", b"", {"reports": reports}, "")
     receipt = json.loads(made["data"])
     assert made["name"] == "privacy-receipt.json" and receipt["count"] == 2 and "made" not in receipt
@@ -47,7 +47,7 @@ def test_receipt_op_refuses_what_is_not_a_report():
 
 def test_cli_writes_the_receipt_as_json_or_page(tmp_path, capsys):
     photo = tmp_path / "p.jpg"
-    photo.write_bytes(dirty.jpeg())
+    photo.write_bytes(pictures.dirty_jpeg())
     assert main(["clean", str(photo), "-o", str(tmp_path / "out"), "--receipt", str(tmp_path / "r.json")]) == 0
     receipt = json.loads((tmp_path / "r.json").read_text())
     assert receipt["files"][0]["input"]["sha256"] == hashlib.sha256(photo.read_bytes()).hexdigest()

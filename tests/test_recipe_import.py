@@ -10,7 +10,8 @@ from imagestudio.recipe import Recipe
 
 HOSTILE = {
     "proto section": ({"__proto__": {"polluted": True}}, "unknown recipe section(s): __proto__"),
-    "constructor section": ({"constructor": {"prototype": {"polluted": True}}}, "unknown recipe section(s): constructor"),
+    "constructor section": ({"constructor": {"prototype": {"polluted": True}}},
+                            "unknown recipe section(s): constructor"),
     "proto option": ({"encode": {"__proto__": {"quality": 1}}}, "unknown option(s) encode.__proto__"),
     "constructor option": ({"resize": {"constructor": 1}}, "unknown option(s) resize.constructor"),
     "proto in policy": ({"policy": {"__proto__": {"keep_gps": True}}}, "__proto__"),

@@ -53,7 +53,8 @@ def test_machine_values_agree_with_exiftool(path):
         assert first["gps"].value == f"{lat:.6f}, {lon:.6f}"
         checked += 1
     taken = truth.get("ExifIFD:DateTimeOriginal")
-    if isinstance(taken, str) and re.fullmatch(r"\d{4}:\d\d:\d\d \d\d:\d\d:\d\d", taken) and "datetime_original" in first:
+    exif_date = isinstance(taken, str) and re.fullmatch(r"\d{4}:\d\d:\d\d \d\d:\d\d:\d\d", taken)
+    if exif_date and "datetime_original" in first:
         assert first["datetime_original"].parsed == taken[:10].replace(":", "-") + "T" + taken[11:]
         checked += 1
     if not checked:

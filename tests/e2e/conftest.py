@@ -68,4 +68,3 @@ def page(context, base_url):
     page.on("pageerror", lambda err: page.errors.append(str(err)))
     page.goto(base_url)
     return page
-

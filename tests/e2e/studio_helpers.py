@@ -4,36 +4,12 @@ import base64
 import io
 
 import piexif
-from PIL import Image, ImageDraw
+from PIL import Image
 
-from samples import GPS_LATLON, gps_photo  # noqa: F401  (re-exported)
+from pictures import GPS_LATLON, camera_photo, gps_photo  # noqa: F401 - re-exported for the e2e tests
 
 # Re-encoding a 12 MP photo with automatic quality takes seconds in wasm, more on a busy 2-core machine.
 SLOW_MS = 120_000
-
-
-def photo(size=(2400, 1600), fmt="JPEG", gps=True, quality=92) -> bytes:
-    """A photo-like picture (gradients, shapes, grain) with GPS and camera data, `size` pixels."""
-    w, h = size
-    red = Image.linear_gradient("L").resize((w, h))
-    green = Image.linear_gradient("L").rotate(90).resize((w, h))
-    blue = Image.effect_noise((w, h), 40).point(lambda v: min(255, v + 60))
-    im = Image.merge("RGB", (red, green, blue))
-    draw = ImageDraw.Draw(im)
-    for i in range(12):
-        x, y = (i * 397) % w, (i * 263) % h
-        draw.ellipse((x, y, x + w // 6, y + h // 6), fill=((i * 40) % 256, 200 - i * 10, (i * 90) % 256))
-    exif = piexif.dump({
-        "0th": {piexif.ImageIFD.Make: b"SpyCam", piexif.ImageIFD.Model: b"X1"},
-        "GPS": {piexif.GPSIFD.GPSLatitudeRef: b"N", piexif.GPSIFD.GPSLatitude: ((48, 1), (51, 1), (30, 1)),
-                piexif.GPSIFD.GPSLongitudeRef: b"E", piexif.GPSIFD.GPSLongitude: ((2, 1), (17, 1), (40, 1))},
-    }) if gps else b""
-    buf = io.BytesIO()
-    if fmt == "JPEG":
-        im.save(buf, "JPEG", quality=quality, exif=exif)
-    else:
-        im.save(buf, fmt)
-    return buf.getvalue()
 
 
 def plain_png(size=(300, 200), color=(40, 120, 200)) -> bytes:
@@ -118,7 +94,8 @@ def photo_with_hidden_thumbnail() -> bytes:
     thumb = io.BytesIO()
     Image.new("RGB", (80, 60), (220, 0, 0)).save(thumb, "JPEG", quality=80)
     exif = piexif.dump({"0th": {piexif.ImageIFD.Make: b"SpyCam"},
-                        "1st": {piexif.ImageIFD.JPEGInterchangeFormat: 0, piexif.ImageIFD.JPEGInterchangeFormatLength: 0},
+                        "1st": {piexif.ImageIFD.JPEGInterchangeFormat: 0,
+                                piexif.ImageIFD.JPEGInterchangeFormatLength: 0},
                         "thumbnail": thumb.getvalue()})
     buf = io.BytesIO()
     Image.new("RGB", (160, 120), (0, 90, 200)).save(buf, "JPEG", quality=90, exif=exif)

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from browser import wait_engine_ready
-from samples import gps_photo
+from pictures import gps_photo
 
 
 def _pixels(data: bytes):
@@ -128,7 +128,8 @@ def test_meta_csp_and_served_header_say_the_same(base_url):
 _ENGINE_START = """async () => {
   const { EngineBridge } = await import("./app/bridge.js");
   const engine = new EngineBridge(undefined, { size: 1 });
-  const ready = await new Promise((resolve) => engine.addEventListener("ready", (e) => resolve(e.detail), { once: true }));
+  const ready = await new Promise((resolve) =>
+    engine.addEventListener("ready", (e) => resolve(e.detail), { once: true }));
   const photo = new Uint8Array(await (await fetch("static/icons/icon-192.png")).arrayBuffer());
   const result = await engine.call("clean", "icon.png", photo.buffer, { policy: {} });
   return { pythonStart: ready.pythonStart, cleaned: result.ok, bytes: result.ok ? result.data.byteLength : 0 };

@@ -1,7 +1,7 @@
 """The engine pool in a real Chromium: every result belongs to its own call, a crashed worker fails only
 its own job and is replaced, cancel resolves everything and the pool keeps working. No timings here."""
 
-from samples import gps_photo
+from pictures import gps_photo
 
 # A second EngineBridge on the page (the page's own one is private to main.js), as window.pool.
 _INSTALL = """async ({ size }) => {

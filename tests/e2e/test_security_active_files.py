@@ -50,7 +50,10 @@ def _drop_with_types(page, files: dict[str, bytes]):
     payload = [{"name": n, "b64": base64.b64encode(d).decode(), "type": _declared_type(n)} for n, d in files.items()]
     page.evaluate("""(payload) => {
         const dt = new DataTransfer();
-        for (const f of payload) dt.items.add(new File([Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))], f.name, { type: f.type }));
+        for (const f of payload) {
+          const bytes = Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0));
+          dt.items.add(new File([bytes], f.name, { type: f.type }));
+        }
         const target = document.getElementById("files");
         for (const type of ["dragenter", "dragover", "drop"]) {
             target.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));

@@ -20,7 +20,8 @@ PROBES = """async (sink) => {
     target.addEventListener(bad, () => resolve(false));
     setTimeout(() => resolve(false), 3000);
   });
-  await attempt("fetch POST", () => fetch(sink + "/fetch", { method: "POST", body: "name and first bytes" }).then((r) => r.text()));
+  await attempt("fetch POST", () =>
+    fetch(sink + "/fetch", { method: "POST", body: "name and first bytes" }).then((r) => r.text()));
   await attempt("fetch no-cors", () => fetch(sink + "/no-cors", { mode: "no-cors" }));
   await attempt("XMLHttpRequest", typeof XMLHttpRequest === "undefined" ? null : () => {
     const xhr = new XMLHttpRequest();
@@ -39,9 +40,13 @@ PROBES = """async (sink) => {
   await attempt("new Function", () => new Function("return 1")());
   await attempt("async function constructor", () => (async function () {}).constructor("return 1")());
   // sendBeacon says true once it has queued the request, sent or not: only the sink can tell.
-  if (typeof navigator.sendBeacon === "function") await attempt("sendBeacon", () => { navigator.sendBeacon(sink + "/beacon", "secret"); return false; });
+  if (typeof navigator.sendBeacon === "function") {
+    await attempt("sendBeacon", () => { navigator.sendBeacon(sink + "/beacon", "secret"); return false; });
+  }
   await new Promise((resolve) => setTimeout(resolve, 500));  // what was queued has had its chance to go
-  if (typeof Image === "function") await attempt("image", () => event(Object.assign(new Image(), { src: sink + "/pixel.png" }), "load", "error"));
+  if (typeof Image === "function") {
+    await attempt("image", () => event(Object.assign(new Image(), { src: sink + "/pixel.png" }), "load", "error"));
+  }
   return outcome;
 }"""
 

@@ -6,7 +6,7 @@ import re
 from PIL import Image, ImageChops, ImageStat
 
 from conftest import wait_engine_ready
-from studio_helpers import card, download, download_card, finished, image_of, photo, pick, plain_png
+from studio_helpers import card, download, download_card, finished, image_of, camera_photo, pick, plain_png
 
 
 def dark_photo(size=(900, 600)) -> bytes:
@@ -20,7 +20,7 @@ def brightest(im, box):
 
 
 def test_crop_with_aspect_numbers_and_a_dragged_handle(page, tmp_path):
-    original = photo((1200, 800))
+    original = camera_photo((1200, 800))
     wait_engine_ready(page)
     pick(page, tmp_path, {"street.jpg": original})
     finished(page, "street.jpg")
@@ -103,7 +103,8 @@ def test_watermark_preview_output_and_compare(page, tmp_path):
     # On the preview, the text sits top left: bright pixels there, none bottom right.
     corners = preview.evaluate("""c => {
         const g = c.getContext("2d");
-        const peak = (x, y) => Math.max(...g.getImageData(x, y, c.width / 3, c.height / 3).data.filter((_, i) => i % 4 === 0));
+        const peak = (x, y) =>
+          Math.max(...g.getImageData(x, y, c.width / 3, c.height / 3).data.filter((_, i) => i % 4 === 0));
         return [peak(0, 0), peak(c.width * 2 / 3, c.height * 2 / 3)];
     }""")
     assert corners[0] > 200 and corners[1] < 60

@@ -10,7 +10,10 @@ from studio_helpers import finished, gps_photo, pick, plain_png
 # Every visible element that holds text: its colour against the first opaque background behind it
 # (semi-transparent layers blended on the way), per WCAG 2.x relative luminance.
 CONTRAST_JS = """() => {
-  const parse = (c) => { const m = c.match(/[\\d.]+/g).map(Number); return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1]; };
+  const parse = (c) => {
+    const m = c.match(/[\\d.]+/g).map(Number);
+    return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1];
+  };
   const over = (top, bottom) => top.slice(0, 3).map((v, i) => v * top[3] + bottom[i] * (1 - top[3])).concat(1);
   const background = (node) => {
     const layers = [];
@@ -24,7 +27,11 @@ CONTRAST_JS = """() => {
     for (const layer of layers.reverse()) colour = over(layer, colour);
     return colour;
   };
-  const lum = (c) => { const [r, g, b] = c.slice(0, 3).map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const lum = (c) => {
+    const linear = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    const [r, g, b] = c.slice(0, 3).map(linear);
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
   const failures = [];
   for (const node of document.querySelectorAll("body *")) {
     const own = [...node.childNodes].some((c) => c.nodeType === 3 && c.textContent.trim());
@@ -37,14 +44,16 @@ CONTRAST_JS = """() => {
     const ratio = (a + 0.05) / (b + 0.05);
     const size = parseFloat(style.fontSize), bold = Number(style.fontWeight) >= 700;
     const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
-    if (ratio < needed) failures.push(`${node.tagName.toLowerCase()}.${node.className} "${node.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)} < ${needed}`);
+    const what = `${node.tagName.toLowerCase()}.${node.className} "${node.textContent.trim().slice(0, 30)}"`;
+    if (ratio < needed) failures.push(`${what} ${ratio.toFixed(2)} < ${needed}`);
   }
   return failures;
 }"""
 
 UNLABELLED_JS = """() => [...document.querySelectorAll("input, select, textarea, button, a[href]")]
   .filter((n) => (n.checkVisibility() || n.closest("label")?.checkVisibility()) && !n.closest("[aria-hidden=true]"))
-  .filter((n) => !(n.labels?.length || n.getAttribute("aria-label") || n.getAttribute("aria-labelledby") || n.textContent.trim()))
+  .filter((n) => !(n.labels?.length || n.getAttribute("aria-label") || n.getAttribute("aria-labelledby")
+                   || n.textContent.trim()))
   .map((n) => n.outerHTML.slice(0, 80))"""
 
 

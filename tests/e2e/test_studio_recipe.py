@@ -10,7 +10,7 @@ from imagestudio.catalogue import catalogue
 from imagestudio.recipe import Recipe
 
 from conftest import wait_engine_ready
-from studio_helpers import assert_no_private_metadata, card, download, download_card, image_of, photo, pick
+from studio_helpers import assert_no_private_metadata, card, download, download_card, image_of, camera_photo, pick
 
 ROOT = Path(__file__).resolve().parents[2]
 PRESETS = {p["id"]: p for p in catalogue()["presets"]}
@@ -21,7 +21,7 @@ def choose(page, label):
 
 
 def test_each_preset_gives_what_it_says(page, tmp_path):
-    original = photo((2400, 1600))
+    original = camera_photo((2400, 1600))
     wait_engine_ready(page)
     # The default is the lossless clean: the pixels are the original's, the metadata is gone.
     assert page.get_by_role("radio", name="Remove private data only").is_checked()
@@ -95,7 +95,7 @@ def test_controls_reset_and_the_recipe_round_trips_as_command_line_json(page, tm
     assert set(exported) == {"resize", "encode", "watermark"}
 
     # The command line takes the exported file as it is and makes the same file the page makes.
-    original = photo((1600, 1000))
+    original = camera_photo((1600, 1000))
     pick(page, tmp_path, {"pier.jpg": original})
     page_name, page_data = download_card(page, "pier.jpg")
     recipe_file = tmp_path / "exported.json"

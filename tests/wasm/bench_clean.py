@@ -7,7 +7,7 @@ import time
 
 if os.path.isdir("/engine"):
     sys.path.insert(0, "/engine")
-from imagestudio import api  # noqa: E402
+from imagestudio import api
 
 CORPUS = "/corpus" if os.path.isdir("/corpus") else sys.argv[1]
 FILES = ("ianare_mobile_HMD_Nokia_8.3_5G.jpg", "ianare_hdr_iphone_hdr_YES.jpg", "ianare_corrupted.jpg",

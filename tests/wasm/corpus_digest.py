@@ -8,7 +8,7 @@ import warnings
 
 if os.path.isdir("/engine"):  # inside Pyodide, run_engine.mjs mounts py/ there
     sys.path.insert(0, "/engine")
-from imagestudio import api  # noqa: E402
+from imagestudio import api
 
 
 def digest(path: str) -> dict:
