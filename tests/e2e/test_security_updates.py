@@ -8,6 +8,7 @@
 import hashlib
 import re
 
+import build
 from conftest import wait_engine_ready
 from security_helpers import flip_byte, rewrite, serve_plain, site_copy
 
@@ -123,6 +124,46 @@ def test_a_damaged_offline_copy_is_reported_and_can_be_cleared(browser, site_dir
         with page.expect_navigation():
             status.get_by_role("button", name="Clear the offline copy").click()
         wait_engine_ready(page)  # from the server again, checked again
+    finally:
+        context.close()
+        server.shutdown()
+
+
+class _LoggingHandler(build.PlainSiteHandler):
+    """The header-less server, noting (path, status, bytes sent) for each answer."""
+
+    def send_response(self, code, message=None):
+        self.server.answers.append([self.path.split("?")[0].lstrip("/"), code])
+        super().send_response(code, message)
+
+    def copyfile(self, source, outputfile):
+        before = source.tell()
+        super().copyfile(source, outputfile)
+        self.server.answers[-1].append(source.tell() - before)
+
+
+def test_installing_the_offline_copy_downloads_nothing_twice(browser, site_dir):
+    """Issue 16, item 1: the service worker's install reuses what the page has just fetched (the browser's
+    HTTP cache; a copy that fails its hash check is the only thing fetched again)."""
+    import threading
+    from functools import partial
+    from http.server import ThreadingHTTPServer
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_LoggingHandler, directory=str(site_dir)))
+    server.answers, server.quiet, server.daemon_threads = [], True, True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context, page = _open(browser, server)
+    try:
+        wait_engine_ready(page)
+        fetched = {path for path, code, *_ in server.answers if code == 200}
+        assert {"pyodide/pyodide.asm.wasm", "pyodide/python_stdlib.zip", "pyodide/python-snapshot.bin.gz"} <= fetched
+        during_boot = len(server.answers)
+        page.locator('#offline[data-state="ready"]').wait_for(timeout=OFFLINE_READY_MS)
+        again = [(path, sent) for path, code, *sent in server.answers[during_boot:] if code == 200 and path in fetched]
+        assert again == []
+        total = sum(sent[0] for _, code, *sent in server.answers if code == 200 and sent)
+        shipped = sum(p.stat().st_size for p in site_dir.rglob("*") if p.is_file())
+        assert total <= shipped  # each file crossed the wire at most once
     finally:
         context.close()
         server.shutdown()
