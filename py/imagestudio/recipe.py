@@ -337,4 +337,5 @@ def import_op(data: bytes, name: str = "", options: dict | None = None) -> dict:
         raise BadOptions(f"{label} is not a recipe: {err.message}") from None
     except (TypeError, ValueError) as err:
         raise BadOptions(f"{label} is not a recipe: {err}") from None
-    return {"ok": True, "data": None, "mime": "application/json", "name": name, "report": {"recipe": recipe.to_dict()}}
+    return {"ok": True, "data": None, "mime": "application/json", "name": name,
+            "report": {"recipe": recipe.to_dict()}}

@@ -7,7 +7,6 @@ import json
 import pytest
 
 from conftest import wait_engine_ready
-from security_helpers import plain_url  # noqa: F401  (fixture)
 from studio_helpers import download_card, image_of, photo, pick
 
 HOSTILE = {
