@@ -35,10 +35,11 @@ function withHeaders(body, type, status = 200) {
   return new Response(body, { status, headers });
 }
 
-// One file, checked. What the page has just downloaded is usually in the HTTP cache and is taken from
-// there; only a copy that fails the check is fetched again from the server, and checked again.
+// One file, checked. What the page has just downloaded is in the HTTP cache and is taken from there, even
+// if stale ("force-cache": the hash decides, not its age); only a copy that fails the check is fetched
+// again from the server, and checked again.
 async function verified(url, expected) {
-  for (const mode of ["default", "reload"]) {
+  for (const mode of ["force-cache", "reload"]) {
     const response = await siteFetch(new Request(url, { cache: mode }));
     if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
     const bytes = await response.arrayBuffer();

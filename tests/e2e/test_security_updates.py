@@ -9,7 +9,7 @@ import hashlib
 import re
 
 import build
-from conftest import wait_engine_ready
+from conftest import CHROMIUM_ARGS, wait_engine_ready
 from security_helpers import flip_byte, rewrite, serve_plain, site_copy
 
 OFFLINE_READY_MS = 120_000
@@ -129,6 +129,11 @@ def test_a_damaged_offline_copy_is_reported_and_can_be_cleared(browser, site_dir
         server.shutdown()
 
 
+def build_chromium():
+    import os
+    return os.environ.get("IMAGE_STUDIO_CHROMIUM") or next((c for c in build.CHROMIUM_CANDIDATES if os.path.exists(c)), None)
+
+
 class _LoggingHandler(build.PlainSiteHandler):
     """The header-less server, noting (path, status, bytes sent) for each answer."""
 
@@ -142,7 +147,7 @@ class _LoggingHandler(build.PlainSiteHandler):
         self.server.answers[-1].append(source.tell() - before)
 
 
-def test_installing_the_offline_copy_downloads_nothing_twice(browser, site_dir):
+def test_installing_the_offline_copy_downloads_nothing_twice(browser, site_dir, tmp_path):
     """Issue 16, item 1: the service worker's install reuses what the page has just fetched (the browser's
     HTTP cache; a copy that fails its hash check is the only thing fetched again)."""
     import threading
@@ -152,7 +157,13 @@ def test_installing_the_offline_copy_downloads_nothing_twice(browser, site_dir):
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_LoggingHandler, directory=str(site_dir)))
     server.answers, server.quiet, server.daemon_threads = [], True, True
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    context, page = _open(browser, server)
+    # A profile on disk, as a real visitor has: an in-memory profile's HTTP cache keeps no 10 MB file.
+    context = browser.browser_type.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=build_chromium(), args=CHROMIUM_ARGS)
+    # One engine worker: a second one starting meanwhile would fetch the same files for itself.
+    context.add_init_script("Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => 1 });")
+    page = context.new_page()
+    page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
     try:
         wait_engine_ready(page)
         fetched = {path for path, code, *_ in server.answers if code == 200}
