@@ -131,7 +131,8 @@ def test_a_damaged_offline_copy_is_reported_and_can_be_cleared(browser, site_dir
 
 def build_chromium():
     import os
-    return os.environ.get("IMAGE_STUDIO_CHROMIUM") or next((c for c in build.CHROMIUM_CANDIDATES if os.path.exists(c)), None)
+    found = (c for c in build.CHROMIUM_CANDIDATES if os.path.exists(c))
+    return os.environ.get("IMAGE_STUDIO_CHROMIUM") or next(found, None)
 
 
 class _LoggingHandler(build.PlainSiteHandler):
