@@ -1,6 +1,7 @@
 """GIF: keep header, colour tables, frames, frame timing and the loop count; drop comments and other extensions."""
 
 from .. import icc_profile
+from . import gif_lzw
 from ..errors import CorruptImage
 from ..readers import icc, xmp
 from ..report import Finding, shorten
@@ -118,10 +119,28 @@ def _describe(data: bytes, label_byte: int, start: int, end: int) -> list[Findin
 def inspect(data: bytes, name: str = "") -> list[Finding]:
     parts, end = blocks(data, name)
     found = [f for kind, lb, s, e in parts if kind == "extension" for f in _describe(data, lb, s, e)]
+    extra = sum(stop - cut for cut, stop in _frame_data_ends(data, parts).values())
+    if extra:
+        found.append(Finding("hidden", "extra_data", "Data after the end of a frame's picture data", f"{extra} bytes",
+                             "GIF image data sub-blocks"))
     if end < len(data):
         found.append(Finding("hidden", "trailing_data", "Data after the end of the image",
                              f"{len(data) - end} bytes", "after the GIF trailer"))
     return found
+
+
+def _frame_data_ends(data: bytes, parts: list) -> dict:
+    """image block start -> (offset just past the sub-block with the end code, offset of the terminator), for the
+    frames whose data goes on past their end code; walks at most gif_lzw.MAX_WALK bytes of LZW data."""
+    out, walked = {}, 0
+    for kind, _lb, s, e in parts:
+        if kind != "image" or walked + (e - s) > gif_lzw.MAX_WALK:
+            continue
+        walked += e - s
+        end = gif_lzw.data_end(data, s + 10 + _colour_table(data[s + 9]))
+        if end is not None and end < e - 1:
+            out[s] = (end, e - 1)
+    return out
 
 
 def _keep(data: bytes, kind: str, label_byte, start: int, policy) -> bool:
@@ -145,6 +164,7 @@ def _icc_extension(profile: bytes) -> bytes:
 def clean(data: bytes, policy, name: str = "") -> bytes:
     parts, _end = blocks(data, name)
     view = memoryview(data)
+    cuts = _frame_data_ends(data, parts)
     out: list[bytes | memoryview] = []
     for kind, lb, s, e in parts:
         if not _keep(data, kind, lb, s, policy):
@@ -153,10 +173,18 @@ def clean(data: bytes, policy, name: str = "") -> bytes:
             out.append(_playback(data, lb, s, e) or b"")  # only the fields; a malformed one is dropped
         elif kind == "extension" and lb == APPLICATION and _app_id(data, s) == ICC_APP:
             out.append(_icc_extension(_joined(data, s + 14, e)))
+        elif s in cuts:  # the frame's data up to the sub-block with its end code, then the terminator
+            out.append(view[s:cuts[s][0]])
+            out.append(b"\x00")
         else:
             out.append(view[s:e])
     return b"".join(out)
 
 
 def notes(data: bytes, name: str = "") -> list[str]:
+    """Facts about the file that are not metadata but the user should know."""
+    parts, _end = blocks(data, name)
+    if sum(e - s for kind, _lb, s, e in parts if kind == "image") > gif_lzw.MAX_WALK:
+        return [f"only the first {gif_lzw.MAX_WALK >> 20} MB of picture data were checked for data hidden after "
+                "a frame's end"]
     return []
