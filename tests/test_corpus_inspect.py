@@ -19,7 +19,6 @@ def _manifest() -> dict:
 
 
 MANIFEST = _manifest()
-UNSUPPORTED = ("HEIC", "HEIF", "AVIF")
 
 # exiftool's sensitive group -> test that our findings (list of dicts) show it
 EXPECTED = {
@@ -67,9 +66,6 @@ FILES = [CORPUS / name for name in sorted(MANIFEST)]
 def test_report_shows_every_group_exiftool_finds(path):
     row = MANIFEST[path.name]
     result = api.handle("inspect", path.read_bytes(), {}, path.name)
-    if row["format"] in UNSUPPORTED:  # shown, but marked as not cleanable here
-        assert result["ok"] and result["report"]["cleanable"] is False, result
-        assert "not cleaned yet" in result["report"]["notes"][0]
     if not result["ok"]:
         # Only a file that exiftool also calls broken may be refused, with a specific reason.
         assert "decode=fail" in row["properties"] or "decode=unsupported" in row["properties"], result
@@ -85,7 +81,7 @@ def test_report_shows_every_group_exiftool_finds(path):
 
 
 ORACLE = oracle()
-# Files where exiftool finds a full position (HEIC included: inspected, though not cleaned).
+# Files where exiftool finds a full position.
 GPS_FILES = [p for p in FILES if isinstance(ORACLE.get(p.name, {}).get("Composite:GPSLongitude"), str)]
 
 

@@ -19,11 +19,28 @@ GIF = Format("gif", "image/gif", "gif")
 WEBP = Format("webp", "image/webp", "webp")
 TIFF = Format("tiff", "image/tiff", "tif")
 BMP = Format("bmp", "image/bmp", "bmp")
-HEIF = Format("heif", "image/heif", "heic", supported=False)
-AVIF = Format("avif", "image/avif", "avif", supported=False)
+HEIF = Format("heif", "image/heif", "heic")
+AVIF = Format("avif", "image/avif", "avif")
 JPEG2000 = Format("jpeg2000", "image/jp2", "jp2", supported=False)
 
 FORMATS = {f.name: f for f in (JPEG, PNG, GIF, WEBP, TIFF, BMP, HEIF, AVIF, JPEG2000)}
+
+# ISO base media brands (major, or compatible within the first 32 bytes) of still pictures.
+AVIF_BRANDS = {b"avif", b"avis"}
+HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"mif2", b"mif3", b"msf1", b"miaf",
+               b"avci", b"avcs", b"j2ki", b"vvic", b"vvis", b"jpeg"}
+GENERIC_BRANDS = {b"mif1", b"mif2", b"mif3", b"msf1", b"miaf"}
+
+
+def _isobmff_brand(head: bytes) -> str | None:
+    """'avif', 'heif' or None, from an 'ftyp' box's brands."""
+    if head[4:8] != b"ftyp":
+        return None
+    major, compatible = head[8:12], [head[i:i + 4] for i in range(16, min(len(head), 32) - 3, 4)]
+    if major in AVIF_BRANDS or (major in GENERIC_BRANDS and b"avif" in compatible and b"heic" not in compatible):
+        return "avif"
+    return "heif" if major in HEIF_BRANDS or HEIF_BRANDS.intersection(compatible) else None
+
 
 # (prefix test, format) in order; each test looks only at the first bytes.
 _SIGNATURES = (
@@ -33,9 +50,8 @@ _SIGNATURES = (
     (lambda b: b[:4] == b"RIFF" and b[8:12] == b"WEBP", WEBP),
     (lambda b: b[:4] in (b"II*\x00", b"MM\x00*"), TIFF),
     (lambda b: b[:2] == b"BM" and len(b) >= 26, BMP),
-    (lambda b: b[4:8] == b"ftyp" and b[8:12] in (b"avif", b"avis"), AVIF),
-    (lambda b: b[4:8] == b"ftyp" and b[8:12] in (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1",
-                                                  b"msf1"), HEIF),
+    (lambda b: _isobmff_brand(b) == "avif", AVIF),
+    (lambda b: _isobmff_brand(b) == "heif", HEIF),
     (lambda b: b[:12] == b"\x00\x00\x00\x0cjP  \r\n\x87\n" or b[:4] == b"\xff\x4f\xff\x51", JPEG2000),
 )
 
