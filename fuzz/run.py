@@ -3,7 +3,8 @@
 Outside the normal test suite. Needs atheris (a libFuzzer binding, PyPI wheels for CPython 3.8-3.11 on Linux x86-64)
 next to the same Pillow and piexif as the browser: when the running Python lacks them, this script makes
 .cache/fuzz-venv with atheris==3.0.0 pillow==10.2.0 piexif==1.1.3 and re-runs itself there.
-Seeds: the small dirty files and hostile inputs of tests/ plus the shared corpus when present. The growing corpus
+Seeds: the small dirty files and hostile inputs of tests/ (hostile_heif.py too) plus the shared corpus and the
+HEIF collection (../shared/heif) when present. The growing corpus
 lives in .cache/fuzz/corpus; a crashing input is written to .cache/fuzz/crashes/ and the exit status is 1.
 """
 
@@ -60,6 +61,14 @@ def write_seeds(folder: Path) -> int:
     if corpus.is_dir():
         seeds += [(0, p.read_bytes()) for p in sorted(corpus.iterdir())
                   if p.suffix.lower() not in (".json", ".tsv", ".md") and p.stat().st_size <= MAX_LEN]
+    import hostile_heif
+    seeds += [(i % 4, data) for i, data in enumerate(
+        [hostile_heif.dirty_heif(), hostile_heif.heif_with_gain_map(), *hostile_heif.hostile_heifs().values()])
+        if len(data) <= MAX_LEN]
+    heif_files = ROOT.parent / "shared" / "heif"  # libheif's samples and its fuzzers' crashers
+    if heif_files.is_dir():
+        seeds += [(i % 4, p.read_bytes()) for i, p in enumerate(sorted(heif_files.iterdir()))
+                  if p.suffix.lower() in (".heic", ".heif", ".avif") and p.stat().st_size <= MAX_LEN]
     seeds += [(4, hi.exif_body()[6:])] + [(4, body) for body in hi.hostile_exif_bodies().values()]
     seeds += [(5, b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-'
                   b'ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator><rdf:Seq><rdf:li>'

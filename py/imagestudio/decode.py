@@ -51,6 +51,7 @@ FAST_DECODE_BELOW = 0.6 if sys.platform == "emscripten" else 0.0  # see module d
 # Containers whose extra frames are an animation; for others (MPO stereo views, multi-page TIFF)
 # only the first picture is kept, and the report says so.
 ANIMATED_FORMATS = {"GIF", "WEBP", "PNG"}
+HEIF_FORMATS = {"heif", "avif"}
 # Pillow modes the operations work in; everything else is converted on decode.
 _WORKING_MODES = {"RGB", "RGBA", "L", "LA", "YCbCr"}
 # ICC header data colour space -> the working modes it describes.
@@ -180,7 +181,12 @@ def decode(data: bytes, name: str = "", target_ratio=None, want_ycbcr: bool = Fa
     input's format when the caller has sniffed it already.
     """
     fmt = fmt or sniff(data, name)
-    image = open_image(data, name)
+    if fmt.name in HEIF_FORMATS:  # libheif natively, the page's decoder in the browser (heif_decode.py)
+        from . import heif_decode  # here: it reaches the containers, which import this module (reencode.py)
+        check_size(*heif_decode.picture_size(data, name), 1, name)
+        image = heif_decode.open_image(data, name)
+    else:
+        image = open_image(data, name)
     try:
         frames_total = getattr(image, "n_frames", 1)  # Pillow reads every frame header to count them
     except Exception as err:  # noqa: BLE001 - e.g. TypeError for a TIFF IFD without ImageWidth
@@ -191,6 +197,8 @@ def decode(data: bytes, name: str = "", target_ratio=None, want_ycbcr: bool = Fa
     icc = image.info.get("icc_profile") or None
     result = Decoded(format=fmt, frames=[], icc=icc, orientation=orientation, source_size=source_size,
                      loop=image.info.get("loop"), copyright=copyright_of(image))
+    if fmt.name in HEIF_FORMATS:
+        result.notes += heif_decode.pixel_notes(data, name)
     if frames_total > 1 and image.format not in ANIMATED_FORMATS:
         result.notes.append(f"the file holds {frames_total} pictures ({image.format}); only the first was kept")
         frames_total = 1
