@@ -8,6 +8,7 @@ browser apply 'irot'/'imir'), with its colour profile when the file has one.
 """
 
 import io
+import sys
 
 from PIL import Image
 
@@ -25,7 +26,8 @@ def open_image(data: bytes, name: str = "") -> Image.Image:
     try:
         import pillow_heif
     except ImportError:
-        raise UnsupportedFormat(f"{label}: HEIC/AVIF pixels need a decoder: {INSTALL_HINT} "
+        where = "the page's HEIC/AVIF decoder is not loaded" if sys.platform == "emscripten" else INSTALL_HINT
+        raise UnsupportedFormat(f"{label}: HEIC/AVIF pixels need a decoder: {where} "
                                 "(a lossless clean works without it)") from None
     try:
         heif = pillow_heif.open_heif(io.BytesIO(data), convert_hdr_to_8bit=True)
