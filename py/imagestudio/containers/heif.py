@@ -11,6 +11,7 @@ import contextlib
 import functools
 from dataclasses import dataclass
 
+from .. import icc_profile
 from ..errors import CorruptImage, EngineError, StillDirty, UnsupportedFormat
 from ..readers import exif as exif_reader
 from ..readers import icc, xmp
@@ -311,6 +312,15 @@ def _kept_property(data: bytes, prop: Box, policy) -> bool:
     return prop.kind in PICTURE_PROPERTIES
 
 
+def _kept_body(data: bytes, prop: Box) -> bytes | None:
+    """A property's body as written back: an ICC profile in its canonical form (None when it is invalid)."""
+    body = bytes(data[prop.start:prop.end])
+    if prop.kind == b"colr" and body[:4] in (b"prof", b"rICC"):
+        profile, _why = icc_profile.kept_form(body[4:])
+        return b"prof" + profile if profile else None
+    return body
+
+
 def _properties(data: bytes, parsed: Parsed, policy) -> tuple[list[bytes], dict[int, list[tuple[bool, int]]]]:
     """The kept pictures' properties, renumbered, and each kept item's new associations."""
     props: list[bytes] = []
@@ -326,7 +336,10 @@ def _properties(data: bytes, parsed: Parsed, policy) -> tuple[list[bytes], dict[
                                             "which is not understood")
                 continue
             if index not in renumbered:
-                props.append(box(prop.kind, bytes(data[prop.start:prop.end])))
+                body = _kept_body(data, prop)
+                if body is None:
+                    continue
+                props.append(box(prop.kind, body))
                 renumbered[index] = len(props)
             links.append((essential, renumbered[index]))
         if links:
@@ -344,12 +357,15 @@ def _ftyp(data: bytes, parsed: Parsed) -> bytes:
     return box(b"ftyp", major + body[4:8] + b"".join(brands + [b"mif1"] * (b"mif1" not in brands)))
 
 
-def _copyright_item(data: bytes, policy) -> bytes | None:
-    """keep_copyright: a minimal EXIF item with only the notice (HEIF ignores EXIF orientation)."""
-    if not policy.keep_copyright:
+def _exif_item(data: bytes, policy) -> bytes | None:
+    """keep_copyright / keep_capture_date: a minimal EXIF item with only those (HEIF ignores EXIF orientation)."""
+    if not (policy.keep_copyright or policy.keep_capture_date):
         return None
-    notice = next((f.value for f in _findings(data) if f.key == "copyright"), None)
-    tiff = exif_reader.minimal(1, notice.encode("utf-8")) if notice else None
+    findings = _findings(data)
+    notice = next((f.value for f in findings if f.key == "copyright"), None) if policy.keep_copyright else None
+    taken = next((f.value for f in findings if f.key == "datetime_original"), None)
+    tiff = exif_reader.minimal(1, notice.encode("utf-8") if notice else None,
+                               policy.capture_date(taken.encode("ascii", "replace") if taken else None))
     return bytes(4) + tiff if tiff else None
 
 
@@ -383,7 +399,7 @@ def _clean(data: bytes, policy) -> bytes:
     refs = [(kind, source, [t for t in targets if t in parsed.kept]) for kind, source, targets in meta.refs
             if kind in KEPT_LINKS and source in parsed.kept]
     refs = [ref for ref in refs if ref[2]]
-    notice = _copyright_item(data, policy)
+    notice = _exif_item(data, policy)
     if notice:
         exif_item = Item(max(meta.items) + 1, b"Exif", hidden=True)
         items.append(exif_item)
