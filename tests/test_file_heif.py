@@ -23,7 +23,7 @@ from hostile_heif import (
     hostile_heifs,
 )
 from hostile_inputs import _picture, exif_body
-from imagestudio import api
+from imagestudio import api, heif_decode
 from imagestudio.containers import heif
 from imagestudio.containers.heif_meta import item_bytes
 
@@ -283,7 +283,7 @@ def test_hdr_gain_map_is_kept_without_its_metadata_and_dropped_from_pixels_with_
     assert coded_items(result["data"]) == {1: PICTURE, 2: GAIN_MAP}
     assert CANARY not in result["data"] and "xmp" in {f["key"] for f in result["report"]["removed"]}
     assert "HDR gain map kept (its own metadata removed)" in result["report"]["notes"]
-    assert heif.pixel_notes(data) == ["HDR gain map dropped: the picture was converted in standard dynamic range"]
+    assert heif_decode.pixel_notes(data) == ["HDR gain map dropped: the picture was converted in standard dynamic range"]
 
 
 # ---------------------------------------------------------------- pixels for the other recipes (natively)
@@ -319,3 +319,53 @@ def test_without_a_decoder_the_error_says_how_to_get_one(monkeypatch):
     assert result["error"]["code"] == "unsupported_format"
     assert "pip install pillow-heif" in result["error"]["message"] and result["error"]["message"].startswith("p.heic")
     assert api.handle("clean", written_heic(), {}, "p.heic")["ok"], "a lossless clean needs no decoder"
+
+
+# ---------------------------------------------------------------- the page's decoder, as Python sees it
+
+class PageDecoder:
+    """Stands in for the worker's imagestudio_heif module: hands over one decoded picture, like app/worker.js."""
+
+    def __init__(self, picture=None):
+        self.picture, self.asked = picture, 0
+
+    def take(self):
+        self.asked += 1
+        picture, self.picture = self.picture, None
+        return picture
+
+
+class Pixels:
+    def __init__(self, image, colour="stored", error=None):
+        self.width, self.height, self.colour, self.error = image.width, image.height, colour, error
+        self.data = type("JsBytes", (), {"to_bytes": lambda _self: image.convert("RGBA").tobytes()})()
+
+
+def test_in_the_browser_python_asks_for_the_decoder_then_takes_its_pixels(monkeypatch):
+    data = (CORPUS / "ianare_IMG_5195.HEIC").read_bytes() if PHOTOS else written_heic()
+    monkeypatch.setattr(sys, "platform", "emscripten")
+    monkeypatch.setitem(sys.modules, "imagestudio_heif", PageDecoder())
+    asked = api.handle("process", data, {"resize": {"long_edge": 64}}, "p.heic")
+    assert asked["error"] == {"code": "needs_decoder", "decoder": "libheif",
+                              "message": "p.heic: HEIC/AVIF pixels need the page's decoder"}
+    picture = pillow_heif.open_heif(io.BytesIO(data)).to_pillow()
+    monkeypatch.setitem(sys.modules, "imagestudio_heif", PageDecoder(Pixels(picture)))
+    result = api.handle("process", data, {"resize": {"long_edge": 64}, "encode": {"format": "png"}}, "p.heic")
+    from PIL import Image
+    out = Image.open(io.BytesIO(result["data"]))
+    assert max(out.size) == 64 and out.size[0] / out.size[1] == pytest.approx(picture.width / picture.height, 0.05)
+    if PHOTOS:  # libheif's pixels are in the file's colour space: its profile goes with them
+        assert heif_decode.picture_icc(data) and b"Display P3" in out.info["icc_profile"].replace(b"\x00", b"")
+
+
+def test_in_the_browser_avif_goes_to_the_browser_decoder_and_its_failure_names_the_file(monkeypatch):
+    buf = io.BytesIO()
+    pillow_heif.from_pillow(smooth_picture()).save(buf, format="AVIF")
+    monkeypatch.setattr(sys, "platform", "emscripten")
+    monkeypatch.setitem(sys.modules, "imagestudio_heif", PageDecoder())
+    to_jpeg = {"encode": {"format": "jpeg"}}
+    assert api.handle("process", buf.getvalue(), to_jpeg, "a.avif")["error"]["decoder"] == "browser"
+    broken = Pixels(smooth_picture(), error="the browser: The source image cannot be decoded.")
+    monkeypatch.setitem(sys.modules, "imagestudio_heif", PageDecoder(broken))
+    error = api.handle("process", buf.getvalue(), to_jpeg, "a.avif")["error"]
+    assert error["code"] == "corrupt" and error["message"].startswith("a.avif: the picture cannot be decoded (the")

@@ -68,3 +68,17 @@ class TargetNotMet(EngineError):
     """No quality and no size down to the smallest allowed fits the requested file size."""
 
     code = "target_not_met"
+
+
+class NeedsDecoder(EngineError):
+    """In the browser: these pixels need the page's HEIC/AVIF decoder. The worker loads it, decodes the picture
+    with it and runs the job again (app/worker.js); `decoder` says which one ("libheif" or "browser")."""
+
+    code = "needs_decoder"
+
+    def __init__(self, message: str, decoder: str):
+        super().__init__(message)
+        self.decoder = decoder
+
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "decoder": self.decoder}

@@ -1,10 +1,12 @@
 """HEIC/AVIF pixels for the recipes that need them (resize, crop, convert). The container work (clean, report) never
 decodes; this module is only reached when pixels are asked for.
 
-Natively the decoder is pillow-heif (libheif); in the browser it is the page's own decoder, which the worker
-registers as the JS module `imagestudio_heif` before handing such a file to Python: its decode(bytes) returns
-{width, height, data} with upright RGBA pixels. Either way the picture comes back upright (libheif and the
-browser apply 'irot'/'imir'), with its colour profile when the file has one.
+Natively the decoder is pillow-heif (libheif). In the browser the page decodes: the first time Python asks, it
+raises NeedsDecoder naming the decoder to use (libheif in WebAssembly for HEIC, the browser's own for AVIF);
+the worker (app/worker.js) loads app/heif-decoder.js, decodes the file, leaves the picture in the JS module
+`imagestudio_heif` and runs the job again, and this module takes it. Either way the picture comes back upright
+(libheif and browsers apply 'irot'/'imir'); libheif's pixels are in the file's colour space, so its profile
+(Display P3 on iPhones) goes with them, the browser's are already sRGB.
 """
 
 import io
@@ -12,22 +14,21 @@ import sys
 
 from PIL import Image
 
-from .errors import CorruptImage, UnsupportedFormat
+from .containers import heif
+from .errors import CorruptImage, NeedsDecoder, UnsupportedFormat
 
 INSTALL_HINT = "install pillow-heif (pip install pillow-heif==0.22.0) to convert HEIC/AVIF here"
 
 
 def open_image(data: bytes, name: str = "") -> Image.Image:
-    """The primary picture, upright, as a Pillow image (icc_profile in .info when the file has one)."""
+    """The primary picture, upright, as a Pillow image (icc_profile in .info when its pixels need it)."""
     label = name or "this file"
-    browser = _browser_decoder()
-    if browser is not None:
-        return _from_browser(browser, data, label)
+    if sys.platform == "emscripten":
+        return _from_page(data, label)
     try:
         import pillow_heif
     except ImportError:
-        where = "the page's HEIC/AVIF decoder is not loaded" if sys.platform == "emscripten" else INSTALL_HINT
-        raise UnsupportedFormat(f"{label}: HEIC/AVIF pixels need a decoder: {where} "
+        raise UnsupportedFormat(f"{label}: HEIC/AVIF pixels need a decoder: {INSTALL_HINT} "
                                 "(a lossless clean works without it)") from None
     try:
         heif = pillow_heif.open_heif(io.BytesIO(data), convert_hdr_to_8bit=True)
@@ -39,29 +40,64 @@ def open_image(data: bytes, name: str = "") -> Image.Image:
     return image
 
 
-def _browser_decoder():
+def _from_page(data: bytes, label: str) -> Image.Image:
     try:
-        import imagestudio_heif  # registered by the web worker (app/worker.js) when the page's decoder is loaded
+        import imagestudio_heif  # the worker's module (app/worker.js), registered once the decoder is needed
+        picture = imagestudio_heif.take()
     except ImportError:
-        return None
-    return imagestudio_heif
-
-
-def _from_browser(decoder, data: bytes, label: str) -> Image.Image:
-    from pyodide.ffi import JsException, to_js  # only in the browser
-
-    try:
-        result = decoder.decode(to_js(data))
-    except JsException as err:
-        raise CorruptImage(f"{label}: the picture cannot be decoded ({err})") from None
-    width, height = int(result.width), int(result.height)
-    pixels = result.data.to_bytes()
-    if len(pixels) != width * height * 4:
+        picture = None
+    if picture is None:
+        decoder = "browser" if picture_codec(data, label) == b"av01" else "libheif"
+        raise NeedsDecoder(f"{label}: HEIC/AVIF pixels need the page's decoder", decoder)
+    if getattr(picture, "error", None):
+        raise CorruptImage(f"{label}: the picture cannot be decoded ({picture.error})")
+    width, height = int(picture.width), int(picture.height)
+    pixels = picture.data.to_bytes()
+    if width * height * 4 != len(pixels):
         raise CorruptImage(f"{label}: the decoder returned {len(pixels)} bytes for {width}x{height} pixels")
     image = Image.frombuffer("RGBA", (width, height), pixels, "raw", "RGBA", 0, 1)
     if image.getextrema()[3] == (255, 255):
         image = image.convert("RGB")
-    profile = getattr(result, "icc", None)
-    if profile is not None:
-        image.info["icc_profile"] = profile.to_bytes()
+    profile = picture_icc(data, label) if picture.colour == "stored" else None
+    if profile:
+        image.info["icc_profile"] = profile
     return image
+
+
+def picture_size(data: bytes, name: str = "") -> tuple[int, int]:
+    """The primary picture's stored width and height ('ispe'), known before decoding."""
+    parsed = heif.parse(data, name)
+    size = heif.item_size(data, parsed.meta, parsed.meta.primary or 0)
+    if not size:
+        raise CorruptImage(f"{name or 'this file'}: the picture's size is not recorded ('ispe' missing)")
+    width, height = size.split("×")
+    return int(width), int(height)
+
+
+def picture_codec(data: bytes, name: str = "") -> bytes:
+    """The item type of the primary picture's coded data ('hvc1', 'av01' ...; a grid's is its tiles')."""
+    parsed = heif.parse(data, name)
+    item_id, parts = parsed.meta.primary or 0, {s: t for kind, s, t in parsed.meta.refs if kind == b"dimg"}
+    for _ in range(heif.MAX_DEPTH):
+        if parsed.meta.items[item_id].type not in (b"grid", b"iovl", b"iden") or not parts.get(item_id):
+            break
+        item_id = parts[item_id][0]
+    return parsed.meta.items[item_id].type
+
+
+def picture_icc(data: bytes, name: str = "") -> bytes | None:
+    """The primary picture's ICC profile ('colr' of type prof/rICC), if it has one."""
+    parsed = heif.parse(data, name)
+    for _essential, index in parsed.meta.assoc.get(parsed.meta.primary or 0, []):
+        prop = heif.property_at(parsed.meta, index) if index else None
+        if prop and prop.kind == b"colr" and bytes(data[prop.start:prop.start + 4]) in (b"prof", b"rICC"):
+            return bytes(data[prop.start + 4:prop.end])
+    return None
+
+
+def pixel_notes(data: bytes, name: str = "") -> list[str]:
+    """What a conversion to pixels leaves behind (said in the report of process)."""
+    parsed = heif.parse(data, name)
+    if "HDR gain map" in parsed.kept.values():
+        return ["HDR gain map dropped: the picture was converted in standard dynamic range"]
+    return []

@@ -93,7 +93,7 @@ def _parse(data: bytes) -> Parsed:
     return Parsed(top[0], meta, [b for b in top if b.kind == b"mdat"], dropped, _kept(meta, aux), aux)
 
 
-def _property(meta: Meta, index: int) -> Box:
+def property_at(meta: Meta, index: int) -> Box:
     if not 1 <= index <= len(meta.properties):
         raise CorruptImage(f"an item uses property {index}, but 'ipco' has {len(meta.properties)}")
     return meta.properties[index - 1]
@@ -103,7 +103,7 @@ def _aux_types(data: bytes, meta: Meta) -> dict[int, str]:
     out = {}
     for item_id, links in meta.assoc.items():
         for _essential, index in links:
-            prop = _property(meta, index) if index else None
+            prop = property_at(meta, index) if index else None
             if prop and prop.kind == b"auxC":
                 out[item_id] = bytes(data[prop.start + 4:prop.end]).split(b"\x00")[0].decode("latin-1")
     return out
@@ -169,9 +169,9 @@ def _removed_label(parsed: Parsed, item: Item) -> tuple[str, str, str]:
     return "other", "extra_item", f"Item of type '{printable(item.type)}'"
 
 
-def _size(data: bytes, meta: Meta, item_id: int) -> str:
+def item_size(data: bytes, meta: Meta, item_id: int) -> str:
     for _e, index in meta.assoc.get(item_id, []):
-        prop = _property(meta, index) if index else None
+        prop = property_at(meta, index) if index else None
         if prop and prop.kind == b"ispe" and prop.end - prop.start >= 12:
             return f"{int.from_bytes(data[prop.start + 4:prop.start + 8], 'big')}×" \
                    f"{int.from_bytes(data[prop.start + 8:prop.start + 12], 'big')}"
@@ -203,7 +203,7 @@ def _item_findings(data: bytes, parsed: Parsed) -> list[Finding]:
         if metadata:
             key, label = ("exif", "EXIF block") if item.type == b"Exif" else ("xmp", "XMP metadata")
         if len(found) < MAX_ITEM_FINDINGS:
-            found.append(Finding(kind, key, label, _size(data, parsed.meta, item.id), where))
+            found.append(Finding(kind, key, label, item_size(data, parsed.meta, item.id), where))
         else:
             more[(kind, key, label)] = more.get((kind, key, label), 0) + 1
     return found + [Finding(kind, key, label, f"{count} more", "HEIF items") for (kind, key, label), count in more.items()]
@@ -213,7 +213,7 @@ def _property_findings(data: bytes, parsed: Parsed) -> list[Finding]:
     found, seen = [], set()
     for item_id, links in parsed.meta.assoc.items():
         for _essential, index in links:
-            prop = _property(parsed.meta, index) if index else None
+            prop = property_at(parsed.meta, index) if index else None
             if prop is None or (index in seen and prop.kind != b"colr"):
                 continue
             seen.add(index)
@@ -284,24 +284,10 @@ def notes(data: bytes, name: str = "") -> list[str]:
     return out
 
 
-def picture_size(data: bytes, name: str = "") -> tuple[int, int]:
-    """The primary picture's stored width and height ('ispe'), known before decoding."""
+def parse(data: bytes, name: str = "") -> Parsed:
+    """The file as data (cached: inspect, clean and the pixel path of one file share it)."""
     with _named(name):
-        parsed = _parse(bytes(data))
-    size = _size(data, parsed.meta, parsed.meta.primary or 0)
-    if not size:
-        raise CorruptImage(f"{name or 'this file'}: the picture's size is not recorded ('ispe' missing)")
-    width, height = size.split("×")
-    return int(width), int(height)
-
-
-def pixel_notes(data: bytes, name: str = "") -> list[str]:
-    """What a conversion to pixels leaves behind (said in the report of process)."""
-    with _named(name):
-        parsed = _parse(bytes(data))
-    if "HDR gain map" in parsed.kept.values():
-        return ["HDR gain map dropped: the picture was converted in standard dynamic range"]
-    return []
+        return _parse(bytes(data))
 
 
 def _kept_property(data: bytes, prop: Box, policy) -> bool:
@@ -329,7 +315,7 @@ def _properties(data: bytes, parsed: Parsed, policy) -> tuple[list[bytes], dict[
     for item_id in parsed.kept:
         links = []
         for essential, index in parsed.meta.assoc.get(item_id, []):
-            prop = _property(parsed.meta, index) if index else None
+            prop = property_at(parsed.meta, index) if index else None
             if prop is None or not _kept_property(data, prop, policy):
                 if prop and essential and prop.kind not in PICTURE_PROPERTIES:
                     raise UnsupportedFormat(f"the picture needs the property '{printable(prop.kind)}', "

@@ -35,7 +35,8 @@ WRITERS = {
     "gif": Writer("GIF", "image/gif", "gif", keeps_alpha=True, lossy=False, animated=True, exif=False),
 }
 # input format -> output format for encode.format = "keep"
-KEEP_AS = {"jpeg": "jpeg", "png": "png", "webp": "webp", "gif": "gif", "bmp": "png", "tiff": "png"}
+KEEP_AS = {"jpeg": "jpeg", "png": "png", "webp": "webp", "gif": "gif", "bmp": "png", "tiff": "png",
+           "heif": "jpeg", "avif": "jpeg"}  # no HEIF/AVIF writer here: a converted HEIC becomes a JPEG
 WEBP_METHOD = 6          # libwebp effort 0-6: 6 was 1-8% smaller than the default 4 for +20% time in wasm (measured)
 PALETTE_SAMPLE_PIXELS = 1_000_000
 PNG_COMPRESS_LEVEL = 6   # zlib default: level 9 was 0.6-1.7% smaller for 3x the time (measured), not worth it
