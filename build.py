@@ -55,6 +55,12 @@ PYPI_WHEELS = {
     "piexif": ("piexif==1.1.3", "piexif-1.1.3-py2.py3-none-any.whl",
                "3bc435d171720150b81b15d27e05e54b8abbde7b4242cddd81ef160d283108b6"),
 }
+# The HEIC decoder: libheif in WebAssembly (npm libheif-js, LGPL-3.0; package-lock.json pins the package), one
+# self-contained file the worker imports only when a HEIC needs pixels (app/heif-decoder.js), shipped with its
+# licence as vendor/libheif/ so it can be replaced on its own: (file in the package, sha256).
+HEIF_DECODER = {"libheif-bundle.mjs": ("libheif-wasm/libheif-bundle.mjs",
+                                       "d05292271af008d300cc75be374feb8fd35b418a71420a556c3fb817f662b502"),
+                "LICENSE": ("libheif-wasm/LICENSE", "fa81ce652315b013359d6e8e4744335f31a50c7c192907176d3632f78a3b4596")}
 # The site's own files, copied as they are.
 SITE_SOURCES = ("index.html", "manifest.webmanifest", "app", "static")
 # The page's policy: index.html carries the same text in a meta tag (a test checks). `worker-src blob:` lets the
@@ -311,6 +317,7 @@ def build() -> Path:
                 shutil.copytree(source, staging / name, ignore=shutil.ignore_patterns(".*", "*.map"))
             elif source.exists():
                 shutil.copy2(source, staging / name)
+        _copy_heif_decoder(staging / "vendor" / "libheif")  # before the hashes: the list names it too
         files = _file_hashes(staging)
         (staging / "app" / "site-files.js").write_text(
             (staging / "app" / "site-files.js").read_text().replace(
@@ -330,6 +337,16 @@ def build() -> Path:
             shutil.rmtree(staging)
     log(f"dist/ ready ({sum(p.stat().st_size for p in DIST.rglob('*') if p.is_file()) / 1e6:.1f} MB)")
     return DIST
+
+
+def _copy_heif_decoder(target: Path) -> None:
+    package = ROOT / "node_modules" / "libheif-js"
+    target.mkdir(parents=True)
+    for name, (source, expected) in HEIF_DECODER.items():
+        data = (package / source).read_bytes()
+        if sha256(data) != expected:
+            fail(f"node_modules/libheif-js/{source} has sha256 {sha256(data)}, pinned {expected}: refusing it")
+        (target / name).write_bytes(data)
 
 
 def _bundle_page(site: Path) -> None:

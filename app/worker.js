@@ -161,6 +161,29 @@ function run(op, data, options, name) {
   }
 }
 
+// HEIC/AVIF pixels: when a job needs them, Python answers "needs_decoder" naming the decoder. Only then is
+// app/heif-decoder.js loaded; the picture it decodes waits in the JS module imagestudio_heif, which Python
+// takes it from (py/imagestudio/heif_decode.py), and the job runs once more.
+const heifPixels = { picture: null, take() { const picture = this.picture; this.picture = null; return picture; } };
+let heifDecoder = null;
+
+async function runWithPixels(op, data, options, name) {
+  const first = run(op, data, options, name);
+  if (first.bytes || !first.meta.includes('"needs_decoder"')) return first;
+  const { decoder } = JSON.parse(first.meta).error;
+  if (!heifDecoder) pyodide.registerJsModule("imagestudio_heif", heifPixels);
+  heifDecoder ??= import("./heif-decoder.js");
+  heifPixels.picture = await heifDecoder.then((module) => module.decodePicture(decoder, data)).catch((err) => {
+    heifDecoder = null;  // a failed load is tried again with the next file
+    return { error: `the decoder could not be loaded (${err && err.message ? err.message : err})` };
+  });
+  try {
+    return run(op, data, options, name);
+  } finally {
+    heifPixels.picture = null;
+  }
+}
+
 // For measurements: the wasm heap only grows, so its size is the high-water mark so far;
 // malloc's in-use bytes (mallinfo().uordblks) show whether anything is left behind after jobs.
 function heapStats() {
@@ -184,7 +207,7 @@ self.onmessage = async (event) => {
     return;
   }
   try {
-    const { meta, bytes } = run(op, new Uint8Array(data || new ArrayBuffer(0)), options, name);
+    const { meta, bytes } = await runWithPixels(op, new Uint8Array(data || new ArrayBuffer(0)), options, name);
     const buffer = bytes ? bytes.buffer : null;
     postMessage({ id, meta, data: buffer }, buffer ? [buffer] : []);
   } catch (err) {
