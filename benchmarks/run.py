@@ -12,6 +12,7 @@ Targets are checked here, never by timed tests. Sections:
   batch        24 x 12 MP with the "Share safely" preset: one worker vs the pool
   memory       wasm heap for one 24 MP photo, and malloc in-use growth over 50 photos in a row
   compression  bytes at equal SSIM against MozJPEG q75 (see compression.py)
+  heif         HEIC/AVIF lossless clean speed against the JPEG clean, a 12 MP HEIC converted (see heif_speed.py)
 """
 
 import argparse
@@ -26,12 +27,13 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "py"))
 
 import compression  # noqa: E402
+import heif_speed  # noqa: E402
 import in_browser  # noqa: E402
 import native  # noqa: E402
 import photos  # noqa: E402
 from imagestudio.recipe import PRESETS  # noqa: E402
 
-SECTIONS = ("startup", "per_image", "clean", "batch", "memory", "compression")
+SECTIONS = ("startup", "per_image", "clean", "batch", "memory", "compression", "heif")
 PER_IMAGE_RECIPE = {"resize": {"long_edge": native.LONG_EDGE}, "encode": {"format": "jpeg", "quality": native.QUALITY}}
 SHARE_RECIPE = PRESETS["share"]["recipe"]
 BATCH_SIZE = 24
@@ -226,6 +228,8 @@ def main(argv=None) -> int:
     from playwright.sync_api import sync_playwright
     started = time.perf_counter()
     inputs = make_inputs()
+    if "heif" in only:
+        inputs.update(heif_speed.inputs(inputs["photo12_0.jpg"]))
     report = {"machine": {"cpus": __import__("os").cpu_count(), "runs": args.runs}}
     with in_browser.served_site(inputs) as url, sync_playwright() as pw:
         if "startup" in only:
@@ -236,7 +240,9 @@ def main(argv=None) -> int:
         for section, run in (("per_image", lambda: bench_per_image(context, url, inputs, args.runs)),
                              ("clean", lambda: bench_clean(context, url, inputs, args.runs)),
                              ("batch", lambda: bench_batch(context, url, args.batch_runs)),
-                             ("memory", lambda: bench_memory(context, url, inputs))):
+                             ("memory", lambda: bench_memory(context, url, inputs)),
+                             ("heif", lambda: heif_speed.measure(in_browser.bench_page, context, url, inputs,
+                                                                 args.runs, stat))):
             if section in only:
                 log(section)
                 report[section] = run()
