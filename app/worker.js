@@ -166,13 +166,16 @@ function run(op, data, options, name) {
 // takes it from (py/imagestudio/heif_decode.py), and the job runs once more.
 const heifPixels = { picture: null, take() { const picture = this.picture; this.picture = null; return picture; } };
 let heifDecoder = null;
+const HEIF_DECODER_FILES = ["app/heif-decoder.js", "vendor/libheif/libheif-bundle.mjs"];
 
 async function runWithPixels(op, data, options, name) {
   const first = run(op, data, options, name);
   if (first.bytes || !first.meta.includes('"needs_decoder"')) return first;
   const { decoder } = JSON.parse(first.meta).error;
   if (!heifDecoder) pyodide.registerJsModule("imagestudio_heif", heifPixels);
-  heifDecoder ??= import("./heif-decoder.js");
+  // Checked against the page's list of file hashes before it is imported, like Pyodide's own JavaScript.
+  heifDecoder ??= Promise.all(HEIF_DECODER_FILES.map((path) => verifiedBytes(new URL(path, SITE.root).href)))
+    .then(() => import("./heif-decoder.js"));
   heifPixels.picture = await heifDecoder.then((module) => module.decodePicture(decoder, data)).catch((err) => {
     heifDecoder = null;  // a failed load is tried again with the next file
     return { error: `the decoder could not be loaded (${err && err.message ? err.message : err})` };
