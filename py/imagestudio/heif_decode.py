@@ -14,7 +14,7 @@ import sys
 
 from PIL import Image
 
-from .containers import heif
+from .containers.heif import MAX_DEPTH, item_size, parse, property_at
 from .errors import CorruptImage, NeedsDecoder, UnsupportedFormat
 
 INSTALL_HINT = "install pillow-heif (pip install pillow-heif==0.22.0) to convert HEIC/AVIF here"
@@ -66,8 +66,8 @@ def _from_page(data: bytes, label: str) -> Image.Image:
 
 def picture_size(data: bytes, name: str = "") -> tuple[int, int]:
     """The primary picture's stored width and height ('ispe'), known before decoding."""
-    parsed = heif.parse(data, name)
-    size = heif.item_size(data, parsed.meta, parsed.meta.primary or 0)
+    parsed = parse(data, name)
+    size = item_size(data, parsed.meta, parsed.meta.primary or 0)
     if not size:
         raise CorruptImage(f"{name or 'this file'}: the picture's size is not recorded ('ispe' missing)")
     width, height = size.split("×")
@@ -76,9 +76,9 @@ def picture_size(data: bytes, name: str = "") -> tuple[int, int]:
 
 def picture_codec(data: bytes, name: str = "") -> bytes:
     """The item type of the primary picture's coded data ('hvc1', 'av01' ...; a grid's is its tiles')."""
-    parsed = heif.parse(data, name)
+    parsed = parse(data, name)
     item_id, parts = parsed.meta.primary or 0, {s: t for kind, s, t in parsed.meta.refs if kind == b"dimg"}
-    for _ in range(heif.MAX_DEPTH):
+    for _ in range(MAX_DEPTH):
         if parsed.meta.items[item_id].type not in (b"grid", b"iovl", b"iden") or not parts.get(item_id):
             break
         item_id = parts[item_id][0]
@@ -87,9 +87,9 @@ def picture_codec(data: bytes, name: str = "") -> bytes:
 
 def picture_icc(data: bytes, name: str = "") -> bytes | None:
     """The primary picture's ICC profile ('colr' of type prof/rICC), if it has one."""
-    parsed = heif.parse(data, name)
+    parsed = parse(data, name)
     for _essential, index in parsed.meta.assoc.get(parsed.meta.primary or 0, []):
-        prop = heif.property_at(parsed.meta, index) if index else None
+        prop = property_at(parsed.meta, index) if index else None
         if prop and prop.kind == b"colr" and bytes(data[prop.start:prop.start + 4]) in (b"prof", b"rICC"):
             return bytes(data[prop.start + 4:prop.end])
     return None
@@ -97,7 +97,7 @@ def picture_icc(data: bytes, name: str = "") -> bytes | None:
 
 def pixel_notes(data: bytes, name: str = "") -> list[str]:
     """What a conversion to pixels leaves behind (said in the report of process)."""
-    parsed = heif.parse(data, name)
+    parsed = parse(data, name)
     if "HDR gain map" in parsed.kept.values():
         return ["HDR gain map dropped: the picture was converted in standard dynamic range"]
     return []
