@@ -208,7 +208,8 @@ def test_dropping_the_colour_profile_keeps_the_nclx_colour():
         pytest.skip("no corpus")
     result = api.handle("clean", data.read_bytes(), {"policy": {"keep_icc": False}}, "p3.heic")
     assert result["ok"] and "icc_profile" not in {f["key"] for f in result["report"]["kept"]}
-    assert b"prof" not in b"".join(result["data"][b.start - 8:b.end] for b in heif._parse(result["data"]).meta.properties)
+    properties = heif._parse(result["data"]).meta.properties
+    assert b"prof" not in b"".join(result["data"][b.start - 8:b.end] for b in properties)
 
 
 def test_avif_is_cleaned_like_heic():
@@ -283,7 +284,8 @@ def test_hdr_gain_map_is_kept_without_its_metadata_and_dropped_from_pixels_with_
     assert coded_items(result["data"]) == {1: PICTURE, 2: GAIN_MAP}
     assert CANARY not in result["data"] and "xmp" in {f["key"] for f in result["report"]["removed"]}
     assert "HDR gain map kept (its own metadata removed)" in result["report"]["notes"]
-    assert heif_decode.pixel_notes(data) == ["HDR gain map dropped: the picture was converted in standard dynamic range"]
+    dropped = "HDR gain map dropped: the picture was converted in standard dynamic range"
+    assert heif_decode.pixel_notes(data) == [dropped]
 
 
 # ---------------------------------------------------------------- pixels for the other recipes (natively)

@@ -76,9 +76,9 @@ class NeedsDecoder(EngineError):
 
     code = "needs_decoder"
 
-    def __init__(self, message: str, decoder: str):
+    def __init__(self, message: str, decoder: str) -> None:
         super().__init__(message)
         self.decoder = decoder
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, str]:
         return {**super().to_dict(), "decoder": self.decoder}

@@ -26,7 +26,7 @@ def open_image(data: bytes, name: str = "") -> Image.Image:
     if sys.platform == "emscripten":
         return _from_page(data, label)
     try:
-        import pillow_heif
+        import pillow_heif  # type: ignore[import-untyped]
     except ImportError:
         raise UnsupportedFormat(f"{label}: HEIC/AVIF pixels need a decoder: {INSTALL_HINT} "
                                 "(a lossless clean works without it)") from None
@@ -42,7 +42,8 @@ def open_image(data: bytes, name: str = "") -> Image.Image:
 
 def _from_page(data: bytes, label: str) -> Image.Image:
     try:
-        import imagestudio_heif  # the worker's module (app/worker.js), registered once the decoder is needed
+        # the worker's module (app/worker.js), registered once the decoder is needed
+        import imagestudio_heif  # type: ignore[import-not-found]
         picture = imagestudio_heif.take()
     except ImportError:
         picture = None

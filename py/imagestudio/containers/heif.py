@@ -206,7 +206,8 @@ def _item_findings(data: bytes, parsed: Parsed) -> list[Finding]:
             found.append(Finding(kind, key, label, item_size(data, parsed.meta, item.id), where))
         else:
             more[(kind, key, label)] = more.get((kind, key, label), 0) + 1
-    return found + [Finding(kind, key, label, f"{count} more", "HEIF items") for (kind, key, label), count in more.items()]
+    summary = [Finding(kind, key, label, f"{count} more", "HEIF items") for (kind, key, label), count in more.items()]
+    return found + summary
 
 
 def _property_findings(data: bytes, parsed: Parsed) -> list[Finding]:
