@@ -170,14 +170,15 @@ export class EngineBridge extends EventTarget {
 
   // Resolves with {ok, data, mime, name, report} or {ok: false, error}; never rejects.
   // data: an ArrayBuffer (transferred), a File/Blob (read when a worker takes the job) or null.
-  // signal: aborting it ends this job only (code "cancelled"); onStart(): called when a worker takes it.
-  call(op, name, data, options = {}, { signal, onStart } = {}) {
+  // signal: aborting it ends this job only (code "cancelled"); onStart(): called when a worker takes it;
+  // first: it goes to the front of the queue (what the user is looking at).
+  call(op, name, data, options = {}, { signal, onStart, first = false } = {}) {
     return new Promise((resolve) => {
       const job = { op, name, data, options, id: this.nextId++, resolve, signal, onStart };
       if (signal?.aborted) return resolve(cancelled(job));
       job.onAbort = () => this.abort(job);
       signal?.addEventListener("abort", job.onAbort, { once: true });
-      this.queue.push(job);
+      if (first) this.queue.unshift(job); else this.queue.push(job);
       this.pump();
     });
   }

@@ -42,8 +42,9 @@ export class CropEditor {
     this.stage.addEventListener("pointerdown", (event) => this.pointerDown(event));
     this.stage.addEventListener("pointermove", (event) => this.pointerMove(event));
     this.stage.addEventListener("pointerup", () => { this.drag = null; });
-    this.image.addEventListener("load", () => this.draw());
-    window.addEventListener("resize", () => { if (this.dialog.open) this.draw(); });
+    this.frame = $("crop-frame");
+    this.image.addEventListener("load", () => this.fit());
+    window.addEventListener("resize", () => { if (this.dialog.open) this.fit(); });
   }
 
   // Turning needs the recipe (Python cuts and turns the pixels): shown once the engine's catalogue is loaded.
@@ -81,7 +82,7 @@ export class CropEditor {
     $("crop-title").textContent = `Crop and rotate: ${card.item.path}`;
     this.dialog.returnValue = "";
     this.dialog.showModal();
-    this.draw();
+    this.fit();
     return new Promise((resolve) => {
       this.dialog.addEventListener("close", () => {
         card.cropButton.focus();
@@ -122,10 +123,29 @@ export class CropEditor {
   turn(degrees) {
     this.rotate = (((this.rotate + degrees) % 360) + 360) % 360;
     $("rotate-label").textContent = this.rotate ? `Turned ${this.rotate}° clockwise after cropping` : "Not turned";
+    this.fit();
+  }
+
+  // The photo as large as the frame allows, turned as the result will be (the crop box turns with it).
+  fit() {
+    if (!this.width || !this.dialog.open) return;
+    const room = this.frame.getBoundingClientRect();
+    const turned = this.rotate % 180 !== 0;
+    const [w, h] = turned ? [room.height, room.width] : [room.width, room.height];
+    const s = Math.min(w / this.width, h / this.height);
+    Object.assign(this.stage.style, { width: `${this.width * s}px`, height: `${this.height * s}px`,
+      transform: `translate(-50%, -50%) rotate(${this.rotate}deg)` });
+    this.draw();
   }
 
   scale() {
-    return this.image.clientWidth / this.width || 1;
+    return this.stage.offsetWidth / this.width || 1;
+  }
+
+  // A screen vector in photo pixels: undo the stage's turn.
+  unturn(dx, dy) {
+    const t = (-this.rotate * Math.PI) / 180;
+    return [dx * Math.cos(t) - dy * Math.sin(t), dx * Math.sin(t) + dy * Math.cos(t)];
   }
 
   draw() {
@@ -137,9 +157,10 @@ export class CropEditor {
   }
 
   point(event) {
-    const box = this.image.getBoundingClientRect();
+    const box = this.stage.getBoundingClientRect();  // the turned stage's outline: its centre is the photo's
     const s = this.scale();
-    return { x: (event.clientX - box.left) / s, y: (event.clientY - box.top) / s };
+    const [x, y] = this.unturn(event.clientX - (box.left + box.width / 2), event.clientY - (box.top + box.height / 2));
+    return { x: (x + this.stage.offsetWidth / 2) / s, y: (y + this.stage.offsetHeight / 2) / s };
   }
 
   pointerDown(event) {
@@ -178,11 +199,14 @@ export class CropEditor {
   key(event) {
     const step = Math.max(1, Math.round(Math.min(this.width, this.height) / 100));
     const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
-    const delta = moves[event.key];
-    if (!delta) return;
+    const screen = moves[event.key];
+    if (!screen) return;
+    const delta = this.unturn(...screen).map(Math.round);  // arrows move the box as it is seen
     event.preventDefault();
     const r = this.rect;
-    if (event.shiftKey) this.setRect({ ...r, w: r.w + delta[0], h: r.h + delta[1] }, delta[1] ? "h" : "w");
+    // Shift+arrows resize what is seen: when turned a quarter, the screen's width is the photo's height.
+    const [dw, dh] = this.rotate % 180 ? [screen[1], screen[0]] : screen;
+    if (event.shiftKey) this.setRect({ ...r, w: r.w + dw, h: r.h + dh }, dh ? "h" : "w");
     else this.setRect({ ...r, x: r.x + delta[0], y: r.y + delta[1] });
   }
 }

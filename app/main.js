@@ -17,7 +17,7 @@ const engine = new EngineBridge();
 const items = new FileItems();
 const panel = new RecipePanel($("recipe"));
 const crop = new CropEditor();
-const compare = new CompareDialog();
+const compare = new CompareDialog(engine, panel);
 const preview = new WatermarkPreview($("wm-preview"), $("wm-preview-caption"));
 let catalogue = null;
 let selected = null;
@@ -73,6 +73,7 @@ const catalogueReady = loadCatalogue().then((result) => {
   }
   panel.build(catalogue);
   crop.enable(catalogue.choices.aspects);
+  compare.setFormats(catalogue.choices.formats);
   preview.setGeometry(catalogue.watermark);
   preview.setWatermark(panel.recipe.watermark);
   $("wm-preview-box").hidden = true;  // shown once a watermark is chosen
@@ -96,8 +97,10 @@ panel.addEventListener("change", () => {
 });
 
 // Files whose result (done, or on its way) was made with another recipe run again; their old jobs end.
+// The photo open in the compare view goes first.
 function rerunStale() {
-  for (const item of items.items) {
+  const order = [...items.items].sort((a, b) => Number(b === compare.item) - Number(a === compare.item));
+  for (const item of order) {
     const key = keyFor(item);
     const outdated = item.output ? item.recipeKey !== key : item.busy && item.runningKey !== undefined && item.runningKey !== key;
     if (outdated && item.state !== "error" && item.state !== "cancelled") run(item);
@@ -169,7 +172,7 @@ async function run(item) {
       const inspected = await engine.call("inspect", item.path, item.file, {}, { signal, onStart: started("Reading…") });
       if (signal.aborted) return;
       if (!inspected.ok) return fail(item, inspected.error);
-      item.update({ report: inspected.report });
+      item.update({ report: inspected.report, state: "queued", status: "Waiting…" });  // the process job waits its turn
     }
     const hasProcess = await catalogueReady;
     if (signal.aborted) return;
@@ -182,7 +185,8 @@ async function run(item) {
       { signal, onStart: started(item.stale ? "Updating…" : "Working…") });
     if (signal.aborted) return;
     if (!result.ok) return fail(item, result.error);
-    item.update({ output: result, recipeKey: key, stale: false, state: "done", downloaded: false,
+    // Still stale if the recipe changed while this job ran (its re-run is on its way).
+    item.update({ output: result, recipeKey: key, stale: key !== keyFor(item), state: "done", downloaded: false,
       status: result.report?.lossless ? "Done — pixels untouched" : "Done" });
   } finally {
     if (item.job === job) item.update({ job: null, runningKey: undefined });

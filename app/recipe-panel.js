@@ -15,7 +15,7 @@ const WORDS = {
   suffix: "Original name + what was done", sequence: "photo-001, photo-002 …", random: "Random letters",
   pattern: "My pattern",
 };
-const word = (id) => WORDS[id] || id.replace(/[-_]/g, " ").replace(/^./, (c) => c.toUpperCase());
+export const word = (id) => WORDS[id] || id.replace(/[-_]/g, " ").replace(/^./, (c) => c.toUpperCase());
 
 // Resize has one mode at a time (recipe.py refuses two): the page shows a mode menu and its fields.
 const RESIZE_MODES = [
@@ -226,11 +226,7 @@ export class RecipePanel extends EventTarget {
     const c = this.catalogue.choices;
     const formats = c.formats.map((f) => [f, word(f)]);
     const autos = Object.entries(c.auto_quality).map(([id, level]) => [id, level ? `${word(id)} (SSIM ≥ ${level})` : word(id)]);
-    // Whether quality applies: the catalogue says per format, and whether its lossless switch turns it off.
-    const lossy = () => {
-      const facts = this.catalogue.formats[this.recipe.encode.format];
-      return facts.lossy && !(facts.lossless_option && this.recipe.encode.lossless);
-    };
+    const lossy = () => this.qualityApplies();
     return this.section("Output",
       this.select("encode.format", "Format", formats),
       this.select("encode.auto_quality", "Automatic quality", autos, { when: lossy,
@@ -372,6 +368,22 @@ export class RecipePanel extends EventTarget {
       this.number("watermark.rotation", "Turn the watermark (degrees)", { min: -360, max: 360, step: 1, when: active,
         hint: "Counter-clockwise. Empty: level, or 30° when tiled." }),
       this.range("watermark.margin", "Distance from the edge", { min: 0, max: 45, step: 0.5, scale: 100, unit: "%", when: () => active() && this.recipe.watermark.position !== "tiled" })];
+  }
+
+  // Whether quality applies: the catalogue says per format, and whether its lossless switch turns it off.
+  qualityApplies() {
+    const facts = this.catalogue.formats[this.recipe.encode.format];
+    return facts.lossy && !(facts.lossless_option && this.recipe.encode.lossless);
+  }
+
+  // Format or quality set from elsewhere (the compare view). A quality turns automatic quality off: the
+  // recipe takes one or the other.
+  setEncode(changes) {
+    const encode = { ...this.recipe.encode, ...changes };
+    if (changes.quality != null) encode.auto_quality = "off";
+    this.recipe.encode = encode;
+    this.render();
+    this.changed();
   }
 
   watermarkKind() {

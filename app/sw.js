@@ -90,3 +90,25 @@ self.addEventListener("fetch", (event) => {
     return withHeaders(response.body, response.headers.get("Content-Type"), response.status);
   })());
 });
+
+// Web Share Target (the manifest's share_target): photos shared from a phone's gallery arrive as a POST to
+// ./share-target. They wait in a cache of their own (kept across site versions) and the page, opened at
+// ./?shared, takes them from there. Nothing here needs the network.
+const SHARED = "shared-photos";
+self.addEventListener("fetch", (event) => {
+  const url = new URL(event.request.url);
+  if (event.request.method !== "POST" || url.origin !== self.location.origin || !url.pathname.endsWith("/share-target")) return;
+  event.respondWith((async () => {
+    const form = await event.request.formData();
+    const cache = await caches.open(SHARED);
+    const batch = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    let n = 0;
+    for (const file of form.getAll("photos")) {
+      if (!(file instanceof File)) continue;
+      n += 1;
+      await cache.put(new URL(`./shared/${batch}/${n}`, self.registration.scope).href, new Response(file, {
+        headers: { "content-type": file.type || "application/octet-stream", "x-file-name": encodeURIComponent(file.name) } }));
+    }
+    return Response.redirect(new URL("./?shared", self.registration.scope).href, 303);
+  })());
+});
