@@ -50,9 +50,9 @@ export class BatchBar {
     $("expand-all").textContent = open ? "Collapse all reports" : "Expand all reports";
   }
 
-  // Only what is not already done with the current recipe: cancelled files, results of another recipe.
+  // Only what the page will not redo by itself: cancelled files (a stale result is re-made after a pause).
   needsWork(item) {
-    if (item.busy) return false;
+    if (item.busy || item.stale) return false;
     if (item.state === "cancelled") return true;
     return Boolean(item.report) && item.output !== null && item.recipeKey !== this.keyFor(item);
   }

@@ -276,7 +276,8 @@ export class FileCard {
     this.summary.textContent = parts.join(" · ");
     // What was done, step by step, in the engine's own words; notes say what the recipe implied.
     const steps = (report.operations || []).map((o) => o.detail ? `${o.step}: ${o.detail}` : o.step);
-    if (steps.length) this.result.append(el("p", "file-steps", steps.join(" → ")));
+    // A lossless clean says so in its status line already.
+    if (steps.length && !report.lossless) this.result.append(el("p", "file-steps", steps.join(" → ")));
     const encode = (report.operations || []).find((o) => o.step === "encode");
     if ((this.item.box || this.item.rotate) && report.lossless === false && encode) {
       // A crop or turn cannot keep the original encoding, even under "Remove private data only": say so.
@@ -284,7 +285,9 @@ export class FileCard {
     }
     for (const note of report.notes || []) this.result.append(el("p", "file-note", note));
     this.downloadUrl = blobUrl(result.data, result.mime);
-    const link = el("a", "button download", `Download ${result.name}`);
+    const link = el("a", "button download", "Download ");
+    link.append(el("span", "download-name", result.name));  // the table view shows "Download" alone
+    link.setAttribute("aria-label", `Download ${result.name}`);
     link.href = this.downloadUrl;
     link.download = result.name;
     link.addEventListener("click", () => { this.item.downloaded = true; });
