@@ -174,6 +174,9 @@ def test_cancel_and_remove_end_only_the_busy_workers(context, base_url, tmp_path
     card(page, "big.jpg").locator(".file-status", has_text="Working…").wait_for(timeout=30_000)
     page.get_by_role("button", name="Cancel").click()
     assert card(page, "big.jpg").get_attribute("data-state") == "cancelled"
+    # No clean result yet: the badge stays red, the download would still reveal the place.
+    badge = card(page, "big.jpg").locator(".badge")
+    assert badge.inner_text().startswith("Reveals location") and "danger" in badge.get_attribute("class")
     assert workers(page) == {"created": warm, "terminated": 1}  # no replacement while nothing waits
     page.locator("#process").click()  # "Process 1 again": the idle worker, still warm, takes it
     finished(page, "big.jpg")
