@@ -189,3 +189,30 @@ def test_report_ssim_measures_fixed_quality_and_never_changes_the_bytes():
     lossless = api.handle("process", data, {"encode": {"format": "png"}, "report": {"ssim": True}}, "p.png")
     assert lossless["report"]["ssim"] is None  # nothing lost, nothing to measure
     assert api.handle("process", data, {"report": {"ssim": "yes"}}, "p.png")["error"]["code"] == "bad_options"
+
+
+def _small_jpeg(quality: int) -> bytes:
+    return encoded(photo((320, 240)), "JPEG", quality=quality)
+
+
+def test_a_re_encode_that_only_grows_the_file_keeps_the_original():
+    source = _small_jpeg(40)
+    result = api.handle("process", source, {"encode": {"quality": 95}}, "small.jpg")
+    assert result["ok"] and result["report"]["lossless"] is True
+    assert any("Kept the original picture" in note and "larger" in note for note in result["report"]["notes"])
+    assert opened(result["data"]).tobytes() == opened(source).tobytes()  # the original's pixels
+    assert len(result["data"]) <= len(source)
+
+
+def test_a_forced_format_stays_even_when_larger_and_says_so():
+    source = _small_jpeg(40)
+    result = api.handle("process", source, {"encode": {"format": "jpeg", "quality": 95}}, "small.jpg")
+    assert result["ok"] and result["report"]["lossless"] is False
+    assert result["report"]["bytes_out"] > result["report"]["bytes_in"]
+    assert any("larger than the original" in note and "JPEG" in note for note in result["report"]["notes"])
+
+
+def test_a_real_change_of_the_pixels_is_never_swapped_for_the_original():
+    source = _small_jpeg(40)
+    result = api.handle("process", source, {"resize": {"long_edge": 300}, "encode": {"quality": 95}}, "small.jpg")
+    assert result["ok"] and result["report"]["lossless"] is False and max(opened(result["data"]).size) == 300

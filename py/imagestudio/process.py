@@ -54,7 +54,34 @@ def process(data: bytes, name: str = "", options: dict | None = None) -> dict:
         return result
     if not fmt.supported:
         raise unsupported(fmt, name)
-    return _reencode(data, name, recipe, fmt)
+    return _unless_only_larger(data, name, recipe, fmt, _reencode(data, name, recipe, fmt))
+
+
+def _unless_only_larger(data: bytes, name: str, recipe: Recipe, fmt: Format, result: dict) -> dict:
+    """A re-encode that left the picture as it was (no crop, watermark or change of size) and only made the
+    file larger gives way to the lossless clean of the original, and says so. A format the recipe asks for
+    by name is kept all the same: the report then says how much larger it is."""
+    report = result["report"]
+    unchanged = (not recipe.crop.active and not recipe.watermark.active
+                 and (report["width"], report["height"]) == (report["source_width"], report["source_height"]))
+    if not unchanged or report["bytes_out"] <= report["bytes_in"]:
+        return result
+    larger = f"{(report['bytes_out'] / report['bytes_in'] - 1) * 100:.0f}%"
+    if recipe.encode.format != "keep":
+        report["notes"].append(f"This {report['format'].upper()} is {larger} larger than the original: "
+                               f"kept because the recipe asks for {recipe.encode.format.upper()}.")
+        return result
+    try:
+        kept = cleaning.clean(data, name, recipe.policy, fmt)
+    except EngineError:
+        return result  # a format the lossless clean cannot keep: the re-encoded picture stands
+    kept["report"]["operations"] = [{"step": "clean", "detail": "metadata removed losslessly"}]
+    kept["report"]["notes"].append(f"Kept the original picture: saving it again made it {larger} larger.")
+    for key in ("width", "height", "source_width", "source_height", "frames"):
+        kept["report"].setdefault(key, report[key])  # the same picture, so the same size
+    kept["report"].setdefault("quality", None)
+    kept["report"].setdefault("ssim", None)
+    return kept
 
 
 def _inspect(data: bytes, name: str, fmt: Format) -> dict | None:

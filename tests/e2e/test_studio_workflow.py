@@ -244,6 +244,15 @@ def test_the_page_says_what_the_recipe_does(page, tmp_path):
     done = finished(page, "pier.jpg")
     assert "Cropping or turning saved the picture again (JPEG quality 80)" in done.locator(".file-note").inner_text()
     assert image_of(download_card(page, "pier.jpg")[1]).size == (600, 600)
+    # A recipe that would only make a file larger keeps the original picture (cleaned) and says so.
+    page.get_by_role("radio", name="Share safely").check()
+    gif = (CORPUS / "mat2_dirty.gif").read_bytes()
+    pick(page, tmp_path, {"mat2_dirty.gif": gif})
+    done = finished(page, "mat2_dirty.gif")
+    assert "Kept the original picture: saving it again made it 57% larger." in done.locator(".file-note").inner_text()
+    name, data = download_card(page, "mat2_dirty.gif")
+    assert name == "mat2_dirty-clean.gif" and len(data) <= len(gif)
+    assert image_of(data).tobytes() == image_of(gif).tobytes()
     assert not page.errors
 
 
