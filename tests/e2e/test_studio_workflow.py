@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import wait_engine_ready
-from studio_helpers import card, download, download_card, finished, gps_photo, image_of, photo, pick
+from studio_helpers import camera_photo, card, download, download_card, finished, gps_photo, image_of, pick
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 
@@ -63,7 +63,7 @@ def test_a_recipe_change_applies_itself_and_ends_the_stale_job(context, base_url
     context.add_init_script(COUNT_WORKERS)
     page = open_page(context, base_url)
     wait_engine_ready(page)
-    pick(page, tmp_path, {"harbour.jpg": photo((3000, 2000))})
+    pick(page, tmp_path, {"harbour.jpg": camera_photo((3000, 2000))})
     finished(page, "harbour.jpg")  # the lossless clean
     page.get_by_role("radio", name="Share safely").check()
     harbour = card(page, "harbour.jpg")
@@ -170,7 +170,7 @@ def test_cancel_and_remove_end_only_the_busy_workers(context, base_url, tmp_path
     warm = workers(page)["created"]
 
     # One big file: one worker busy, one idle. Cancel ends the busy one only; nothing restarts.
-    pick(page, tmp_path, {"big.jpg": photo((3000, 2000))})
+    pick(page, tmp_path, {"big.jpg": camera_photo((3000, 2000))})
     card(page, "big.jpg").locator(".file-status", has_text="Working…").wait_for(timeout=30_000)
     page.get_by_role("button", name="Cancel").click()
     assert card(page, "big.jpg").get_attribute("data-state") == "cancelled"
@@ -186,7 +186,7 @@ def test_cancel_and_remove_end_only_the_busy_workers(context, base_url, tmp_path
     # grow the pool back to two warm workers first.
     pick(page, tmp_path, {"c.jpg": gps_photo((80, 60)), "d.jpg": gps_photo((70, 50))})
     page.wait_for_function(WARM_WORKERS, arg=2, timeout=90_000)
-    pick(page, tmp_path, {"stay.jpg": photo((3000, 2000)), "gone.jpg": photo((3000, 2001))})
+    pick(page, tmp_path, {"stay.jpg": camera_photo((3000, 2000)), "gone.jpg": camera_photo((3000, 2001))})
     page.wait_for_function("""() => ["gone.jpg", "stay.jpg"].every((name) => [...document.querySelectorAll(".file")]
         .some((c) => c.querySelector(".file-name").textContent === name
                      && c.querySelector(".file-status").textContent === "Working…"))""", timeout=90_000)
@@ -233,7 +233,7 @@ def test_the_page_says_what_the_recipe_does(page, tmp_path):
     assert page.get_by_label("At most (KiB)", exact=True).is_visible()
     assert "1 KiB = 1024 bytes" in page.locator(".field", has=page.get_by_label("At most (KiB)")).inner_text()
     assert "JPEG at quality 80" in page.locator(".section", has_text="Crop every photo").inner_text()
-    pick(page, tmp_path, {"pier.jpg": photo((800, 600))})
+    pick(page, tmp_path, {"pier.jpg": camera_photo((800, 600))})
     finished(page, "pier.jpg")
     assert re.search(r"\d+\.\d KiB → \d+\.\d KiB", card(page, "pier.jpg").locator(".file-summary").inner_text())
     # A crop under "Remove private data only" cannot keep the original encoding: the card says so.
@@ -328,7 +328,7 @@ def test_a_result_is_sent_onward_with_the_share_sheet(context, base_url, tmp_pat
 
 def test_compare_reads_out_size_and_ssim_live_as_quality_changes(page, tmp_path):
     wait_engine_ready(page)
-    pick(page, tmp_path, {"live.jpg": photo((1200, 800))})
+    pick(page, tmp_path, {"live.jpg": camera_photo((1200, 800))})
     finished(page, "live.jpg")
     card(page, "live.jpg").get_by_role("button", name="Compare before and after for live.jpg").click()
     dialog = page.get_by_role("dialog", name="Compare: live.jpg")
@@ -336,7 +336,8 @@ def test_compare_reads_out_size_and_ssim_live_as_quality_changes(page, tmp_path)
     assert "pixels untouched" in stats.inner_text()
     first = stats.inner_text()
     # Quality set here is the recipe's: the engine re-makes this photo (debounced) and the readout follows.
-    dialog.get_by_label("Quality").evaluate("(input) => { input.value = '30'; input.dispatchEvent(new Event('input')); }")
+    dialog.get_by_label("Quality").evaluate(
+        "(input) => { input.value = '30'; input.dispatchEvent(new Event('input')); }")
     page.wait_for_function("""() => /SSIM 0\\.\\d{4}/.test(document.getElementById("compare-stats").textContent)""",
                            timeout=60_000)
     now = stats.inner_text()
@@ -346,7 +347,7 @@ def test_compare_reads_out_size_and_ssim_live_as_quality_changes(page, tmp_path)
     page.keyboard.press("Escape")
     assert page.get_by_label("Quality (1–100)", exact=True).input_value() == "30"
     _, data = download_card(page, "live.jpg")
-    assert image_of(data).format == "JPEG" and len(data) < len(photo((1200, 800)))
+    assert image_of(data).format == "JPEG" and len(data) < len(camera_photo((1200, 800)))
 
 
 @pytest.mark.parametrize("viewport", [{"width": 1366, "height": 900}, {"width": 390, "height": 844}])
@@ -354,7 +355,7 @@ def test_the_crop_dialog_uses_its_room_and_shows_the_quarter_turn(browser, base_
     context = browser.new_context(viewport=viewport)
     page = open_page(context, base_url)
     wait_engine_ready(page)
-    pick(page, tmp_path, {"wide.jpg": photo((1200, 800))})
+    pick(page, tmp_path, {"wide.jpg": camera_photo((1200, 800))})
     finished(page, "wide.jpg")
     page.get_by_role("button", name="Crop or rotate wide.jpg").click()
     dialog = page.get_by_role("dialog", name="Crop and rotate: wide.jpg")
