@@ -8,6 +8,8 @@ from PIL import Image
 
 from pictures import GPS_LATLON, camera_photo, gps_photo  # noqa: F401 - re-exported for the e2e tests
 
+photo = camera_photo  # the name test_security_recipe.py still imports
+
 # Re-encoding a 12 MP photo with automatic quality takes seconds in wasm, more on a busy 2-core machine.
 SLOW_MS = 120_000
 

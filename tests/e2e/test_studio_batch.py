@@ -6,13 +6,13 @@ import zipfile
 
 from conftest import wait_engine_ready
 from studio_helpers import assert_no_private_metadata, card, download, download_card, finished, gps_photo, \
-    image_of, photo, pick, plain_png
+    image_of, camera_photo, pick, plain_png
 
 
 def test_cancel_stops_the_batch_and_the_page_takes_input_meanwhile(page, tmp_path):
     wait_engine_ready(page)
     page.get_by_role("radio", name="Share safely").check()
-    big = photo((3000, 2000))
+    big = camera_photo((3000, 2000))
     pick(page, tmp_path, {f"big-{i}.jpg": big for i in range(4)})
     page.locator('.file[data-state="working"]').first.wait_for()
     assert page.locator("#overall").evaluate("p => p.max") == 4
@@ -85,7 +85,7 @@ def test_keyboard_only_main_flow(page, tmp_path):
         return page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
 
     path = tmp_path / "keys.jpg"
-    path.write_bytes(photo((2400, 1600)))
+    path.write_bytes(camera_photo((2400, 1600)))
     tab_to("() => document.activeElement.id === 'choose-files'")
     assert focus_ring() != "none"
     page.keyboard.press("Enter")
@@ -126,7 +126,7 @@ def test_offline_state_is_shown_and_processing_works_offline(context, page, tmp_
     assert page.locator("#offline").get_attribute("data-state") == "offline"
     assert "everything still works" in page.locator("#offline").inner_text()
     page.get_by_role("radio", name="Web").check()
-    pick(page, tmp_path, {"offline.jpg": photo((1600, 1000))})
+    pick(page, tmp_path, {"offline.jpg": camera_photo((1600, 1000))})
     name, data = download_card(page, "offline.jpg")
     assert name.endswith(".webp") and image_of(data).format == "WEBP"
     # The page works from its own copy: the installable manifest and icons are there too.
