@@ -1,6 +1,7 @@
 // The inspect report in words for people: dates in the reader's locale, one line per fact (with every place
 // it was found), the place named. Display only: the findings themselves come from the engine.
 
+// The engine gives dates as ISO 8601 in `parsed`; the written form is read when there is none.
 const EXIF_DATE = /^(\d{4})[:-](\d\d)[:-](\d\d)(?:[ T](\d\d):(\d\d)(?::(\d\d))?)?/;
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
@@ -16,7 +17,7 @@ export function localDate(text) {
 }
 
 function shownValue(f) {
-  return f.kind === "time" ? localDate(f.value) : f.value;
+  return f.kind === "time" ? localDate(f.parsed ?? f.value) : f.value;
 }
 
 // Findings of the same fact (same words and value, as shown) become one row listing every place they were found.

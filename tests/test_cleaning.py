@@ -96,7 +96,7 @@ def test_gps_reads_as_decimal_degrees_everywhere():
     # stores minutes with 4 decimals, hence the last digit
     assert report["summary"]["gps"] in positions.values() and report["summary"]["location"] is True
     assert report["summary"]["camera"] == "SpyCam X1"
-    assert report["summary"]["captured"] == "2024:01:02 03:04:05"
+    assert report["summary"]["captured"] == "2024-01-02T03:04:05"  # ISO 8601, from the finding's machine value
 
 
 def test_exif_thumbnail_is_shown_as_a_picture():

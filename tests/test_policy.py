@@ -75,3 +75,14 @@ def test_cli_flags(tmp_path):
     assert main(["process", str(source), "-o", str(tmp_path / "b"), "--max-edge", "16", "--keep-capture-date"]) == 0
     written = next((tmp_path / "b").iterdir()).read_bytes()
     assert exif_of(written)["Exif"] == {36867: b"2024:05:12 14:22:33"}
+
+
+def test_an_unreadable_capture_date_is_never_kept_as_a_day():
+    """The policy reads the finding's machine value: text that is not a date cannot pass as 'the day alone'."""
+    exif = piexif.dump({"Exif": {piexif.ExifIFD.DateTimeOriginal: b"Rue X 12"}})
+    buf = io.BytesIO()
+    pictures.small_picture().save(buf, "JPEG", exif=exif)
+    with pytest.raises(StillDirty, match="Taken"):
+        cleaning.verify_clean(buf.getvalue(), CleanPolicy(**DAY), "p.jpg")
+    cleaned = api.handle("clean", buf.getvalue(), {"policy": DAY}, "p.jpg")
+    assert cleaned["ok"] and b"Rue X" not in cleaned["data"]

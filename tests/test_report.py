@@ -21,6 +21,7 @@ EXIFTOOL_ORIENTATION = {"Horizontal (normal)": 1, "Mirror horizontal": 2, "Rotat
     ("2008-05-30", "2008-05-30"),
     ("2008-05-30 15:56:01 UTC", "2008-05-30T15:56:01Z"),          # PNG tIME as the report shows it
     ("2008:05:30 15:56:01.123Z", "2008-05-30T15:56:01Z"),
+    ("2008:05:30   :  :  ", "2008-05-30"),                        # EXIF's way of writing an unknown time
     ("    :  :     ", None), ("yesterday", None), ("2008-05-30 and more", None),
 ])
 def test_iso_datetime(text, iso):

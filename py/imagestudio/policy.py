@@ -8,8 +8,8 @@ from .errors import BadOptions
 from .report import Finding
 
 
-# EXIF 'YYYY:MM:DD HH:MM:SS' or XMP 'YYYY-MM-DDTHH:MM:SS': what follows (subseconds, time zone) is never kept
-CAPTURE_DATE = re.compile(rb"\s*(\d{4})[:-](\d\d)[:-](\d\d)(?:[ T](\d\d):(\d\d)(?::(\d\d))?)?")
+# A finding's ISO 8601 capture date (report.iso_datetime): its time zone is never kept
+CAPTURE_DATE = re.compile(r"(\d{4})-(\d\d)-(\d\d)(?:T(\d\d):(\d\d)(?::(\d\d))?)?")
 
 
 @dataclass(frozen=True)
@@ -42,17 +42,30 @@ class CleanPolicy:
     def allows(self, finding: Finding) -> bool:
         """True when a finding may remain in a cleaned file."""
         option = self.KEEPABLE.get(finding.key)
-        if finding.key == "datetime_original" and self.capture_date_only and finding.value[10:].strip(" :"):
-            return False  # a time of day is there although only the date is kept
+        if finding.key == "datetime_original" and self.capture_date_only and not _date_alone(finding.parsed):
+            return False  # a time of day (or something unreadable) is there although only the date is kept
         return bool(option and getattr(self, option))
 
-    def capture_date(self, taken: bytes | None) -> bytes | None:
-        """DateTimeOriginal as kept: None, 'YYYY:MM:DD HH:MM:SS', or the date with the time left blank (as EXIF
-        writes an unknown time)."""
-        found = CAPTURE_DATE.match(taken or b"") if self.keep_capture_date else None
+    def capture_date(self, taken: str | None) -> bytes | None:
+        """DateTimeOriginal as kept, from a finding's ISO date: None, 'YYYY:MM:DD HH:MM:SS', or the date with the
+        time left blank (as EXIF writes an unknown time)."""
+        found = CAPTURE_DATE.match(taken or "") if self.keep_capture_date else None
         if not found:
             return None
-        day = b":".join(found.group(1, 2, 3))
+        day = ":".join(found.group(1, 2, 3))
         if self.capture_date_only or found.group(4) is None:
-            return day + b"   :  :  "
-        return day + b" " + b":".join(found.group(4, 5)) + b":" + (found.group(6) or b"00")
+            return (day + "   :  :  ").encode("ascii")
+        return (day + " " + ":".join(found.group(4, 5)) + ":" + (found.group(6) or "00")).encode("ascii")
+
+
+def capture_date_of(findings: list[Finding] | list[dict[str, Any]]) -> str | None:
+    """The ISO capture date of the first DateTimeOriginal-like finding (Finding or its report dict), or None."""
+    for f in findings:
+        key, parsed = (f["key"], f.get("parsed")) if isinstance(f, dict) else (f.key, f.parsed)
+        if key == "datetime_original":
+            return parsed if isinstance(parsed, str) else None
+    return None
+
+
+def _date_alone(parsed: object) -> bool:
+    return isinstance(parsed, str) and "T" not in parsed

@@ -32,6 +32,7 @@ from PIL import Image
 from . import cleaning, colour, encode, names
 from .decode import Decoded, decode
 from .errors import BadOptions, EngineError
+from .policy import capture_date_of
 from .ops import crop, resize, watermark
 from .recipe import Recipe
 from .report import sort_findings, summarize
@@ -199,8 +200,7 @@ def _encode(frames: list[Image.Image], decoded: Decoded, recipe: Recipe, out_fmt
         frames = frames[:1]
         decoded.notes.append(f"{out_fmt.upper()} cannot hold an animation: only the first frame was kept")
     notice = decoded.copyright if recipe.policy.keep_copyright else None
-    taken = recipe.policy.capture_date(next((f["value"].encode("ascii", "replace") for f in (inspected or {}).get(
-        "findings", []) if f["key"] == "datetime_original"), None))
+    taken = recipe.policy.capture_date(capture_date_of((inspected or {}).get("findings", [])))
     if taken and not writer.exif:
         decoded.notes.append(f"{out_fmt.upper()} cannot carry the capture date: it was not kept")
     if notice and not writer.exif:

@@ -15,6 +15,8 @@ _RANK = {kind: i for i, kind in enumerate(KINDS)}
 # EXIF 'YYYY:MM:DD HH:MM:SS', XMP 'YYYY-MM-DDTHH:MM[:SS][.fff][zone]', PNG tIME 'YYYY-MM-DD HH:MM:SS UTC'.
 _DATETIME = re.compile(r"(?P<y>\d{4})[:-](?P<mo>\d\d)[:-](?P<d>\d\d)(?:[T ](?P<h>\d\d):(?P<mi>\d\d)(?::(?P<s>\d\d))?"
                        r"(?:\.\d+)?\s*(?P<zone>Z|UTC|[+-]\d\d:?\d\d)?)?")
+# EXIF writes an unknown time of day as blanks: '2024:01:02   :  :  '.
+_BLANK_TIME = re.compile(r"(?<=\d)[ :]+$")
 # A hidden picture is shown to the user only when it is small enough to inline in the report.
 PREVIEW_MAX_BYTES = 64 * 1024
 
@@ -27,11 +29,14 @@ class Finding(NamedTuple):  # immutable like a frozen dataclass, and 3x cheaper 
     where: str     # container location, e.g. "EXIF GPS IFD", "XMP", "PNG tEXt chunk"
     preview: str | None = None  # data: URL of a hidden picture (EXIF thumbnail ...), when small
     # The value for code, beside the text for people: orientation 1-8, ISO 8601 date and time, (latitude,
-    # longitude) in degrees, metres, degrees of direction. Code reads this, never `value`. Not in to_dict().
+    # longitude) in degrees, metres, degrees of direction. Code (and the page) read this, never `value`.
     parsed: int | float | str | tuple | None = None
 
     def to_dict(self, preview: bool = True) -> dict:
-        out = {"kind": self.kind, "key": self.key, "label": self.label, "value": self.value, "where": self.where}
+        out: dict[str, object] = {"kind": self.kind, "key": self.key, "label": self.label, "value": self.value,
+                                  "where": self.where}
+        if self.parsed is not None:
+            out["parsed"] = self.parsed
         if preview and self.preview:
             out["preview"] = self.preview
         return out
@@ -51,7 +56,7 @@ def jpeg_preview(data: bytes) -> str | None:
 
 def iso_datetime(text: str) -> str | None:
     """'2008:05:30 15:56:01' (EXIF), '2008-05-30T15:56:01+02:00' (XMP) ... as ISO 8601, or None."""
-    m = _DATETIME.fullmatch(text.strip())
+    m = _DATETIME.fullmatch(_BLANK_TIME.sub("", text.strip()))
     if not m:
         return None
     date = f"{m['y']}-{m['mo']}-{m['d']}"
@@ -82,7 +87,7 @@ def summarize(findings) -> dict:
     """The headline facts the page shows on a file's row."""
     first: dict[str, str] = {}
     for f in findings:
-        first.setdefault(f.key, f.value)
+        first.setdefault(f.key, f.parsed if f.kind == "time" and isinstance(f.parsed, str) else f.value)
     kinds = Counter(f.kind for f in findings)
     return {
         "location": "gps" in first or kinds["location"] > 0,

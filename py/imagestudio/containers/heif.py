@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .. import icc_profile
 from ..errors import CorruptImage, EngineError, StillDirty, UnsupportedFormat
+from ..policy import capture_date_of
 from ..readers import exif as exif_reader
 from ..readers import icc, xmp
 from ..report import Finding
@@ -350,9 +351,8 @@ def _exif_item(data: bytes, policy) -> bytes | None:
         return None
     findings = _findings(data)
     notice = next((f.value for f in findings if f.key == "copyright"), None) if policy.keep_copyright else None
-    taken = next((f.value for f in findings if f.key == "datetime_original"), None)
     tiff = exif_reader.minimal(1, notice.encode("utf-8") if notice else None,
-                               policy.capture_date(taken.encode("ascii", "replace") if taken else None))
+                               policy.capture_date(capture_date_of(findings)))
     return bytes(4) + tiff if tiff else None
 
 

@@ -1,7 +1,8 @@
 """What a clean writes back on purpose: a minimal EXIF with only the tags the policy keeps."""
 
 from ..readers import exif as exif_reader
-from ..report import Finding
+from ..policy import capture_date_of
+from ..report import Finding, iso_datetime
 
 
 def orientation(findings: list[Finding]) -> int:
@@ -15,9 +16,8 @@ def minimal_exif(findings, policy) -> bytes | None:
     notice = None
     if policy.keep_copyright:
         notice = next((f.value for f in findings if f.key == "copyright"), None)
-    taken = next((f.value for f in findings if f.key == "datetime_original"), None)
     return exif_reader.minimal(turn, notice.encode("utf-8") if notice else None,
-                               policy.capture_date(taken.encode("ascii", "replace") if taken else None))
+                               policy.capture_date(capture_date_of(findings)))
 
 
 def minimal_exif_from(exif_blob: bytes, policy) -> bytes | None:
@@ -26,5 +26,6 @@ def minimal_exif_from(exif_blob: bytes, policy) -> bytes | None:
         return None
     turn = exif_reader.orientation(exif_blob) if policy.keep_orientation else 1
     notice = exif_reader.copyright_text(exif_blob) if policy.keep_copyright else None
-    taken = policy.capture_date(exif_reader.capture_date(exif_blob)) if policy.keep_capture_date else None
+    written = exif_reader.capture_date(exif_blob) if policy.keep_capture_date else None
+    taken = policy.capture_date(iso_datetime(written.decode("ascii", "replace"))) if written else None
     return exif_reader.minimal(turn, notice, taken)

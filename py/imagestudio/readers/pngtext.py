@@ -3,7 +3,7 @@
 import binascii
 import zlib
 
-from ..report import Finding, shorten
+from ..report import Finding, iso_datetime, shorten
 
 # Decompressed text is capped: a 1 KB zTXt must not become gigabytes.
 INFLATE_MAX_BYTES = 8 * 1024 * 1024
@@ -101,7 +101,7 @@ def read(chunk_type: bytes, body: bytes) -> list[Finding]:
     value = shorten(text.decode("utf-8", "replace")) or f"{len(text)} bytes"
     if lower in KEYWORDS:
         key, kind, label = KEYWORDS[lower]
-        return [Finding(kind, key, label, value, where)]
+        return [Finding(kind, key, label, value, where, None, iso_datetime(value) if kind == "time" else None)]
     if "gps" in lower:
         return [Finding("location", "gps_other", f"Location text '{shorten(keyword, 40)}'", value, where)]
     return [Finding("text", "text_chunk", f"Text '{shorten(keyword, 40)}'", value, where)]
