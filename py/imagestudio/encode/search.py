@@ -1,9 +1,12 @@
 """The quality search: pick the quality (fixed, auto by SSIM, or the highest that fits a size) and encode.
 
 Auto quality: binary search for the lowest quality whose SSIM against the pixels given to the encoder
-stays at or above the level (recipe.AUTO_QUALITY). Target size: binary search for the highest quality
-whose file fits; if even TARGET_QUALITY_FLOOR is too big, the picture is shrunk (never below MIN_SIDE)
-and searched again; when nothing fits the file fails with TargetNotMet and says what the smallest was.
+stays at or above the level (recipe.AUTO_QUALITY). Target size: the highest quality whose file fits. A
+small picture is searched at full size; a large one on a proxy (proxy.py) whose sizes, scaled, predict the
+full size, then encoded at full size at most twice in the common case (_predicted_quality_under). If even
+TARGET_QUALITY_FLOOR is too big, the picture is shrunk (never below MIN_SIDE) and searched again; when
+nothing fits the file fails with TargetNotMet and says what the smallest was. Every trial is a call of the
+writer (writers.save), so any codec in writers.WRITERS is searched the same way.
 """
 
 import io
@@ -15,7 +18,7 @@ from PIL import Image
 from ..errors import BadOptions, TargetNotMet
 from ..quality import Reference
 from ..recipe import AUTO_QUALITY, Encode
-from . import writers
+from . import proxy, writers
 from .jpeg_tables import JPEG_CHOSEN_QUALITY_TABLES
 
 AUTO_QUALITIES = tuple(range(30, 96, 5))  # auto quality picks one of these (4 trials by bisection)
@@ -24,6 +27,15 @@ TARGET_QUALITY_FLOOR = 40        # below this it looks worse to compress harder 
 MIN_SIDE = 64                    # target size never shrinks the longer side below this
 SHRINK_STEPS = 8
 SHRINK_SAFETY = 0.95             # aim a little under the estimate so one shrink usually suffices
+# Target size on a large picture: search on a proxy (proxy.py), then encode at full size.
+PROXY_MIN_PIXELS = 2 * proxy.PROXY_PIXELS  # smaller pictures are searched at full size (cheap, and exact)
+PROXY_RATIO = 0.9                # first guess of full bytes / (proxy bytes x pixel ratio): measured 0.80-1.01
+FIRST_AIM = 0.95                 # the first full encode aims this far under the target (the guess is +-12%)
+AIM = 0.985                      # later ones, with the ratio calibrated by a full encode (within ~3%)
+STEP_DOWN = 0.03                 # each further miss aims this much lower again
+CLOSE_ENOUGH = 0.95              # a first file this close under the target is kept without a second encode
+OUT_OF_REACH = 1.12              # shrink at once when the floor is predicted this far over the target
+MAX_FULL_ENCODES = 6             # the bound when predictions miss; the last one tries the lowest quality left
 
 
 @dataclass
@@ -125,33 +137,65 @@ def _fit_target(frames, settings, ceiling, limit, save, name) -> Outcome:
     notes, tries = [], 0
     current = frames
     for _step in range(SHRINK_STEPS + 1):
-        if settings.lossy:
-            best, smallest, n = _highest_quality_under(current, settings, ceiling, limit, save)
-            tries += n
+        if settings.lossy and proxy.pixels(current[0]) >= PROXY_MIN_PIXELS:
+            fit = _predicted_quality_under(current[0], settings, ceiling, limit, save)
+        elif settings.lossy:
+            fit = _highest_quality_under(current, settings, ceiling, limit, save)
         else:
             data = save(current, settings)
-            tries += 1
-            best = (settings, data) if len(data) <= limit else None
-            smallest = (settings, data)
-        if best is not None:
+            fit = _Fit((settings, data) if len(data) <= limit else None, settings, len(data), 1)
+        tries += fit.tries
+        if fit.best is not None:
             if current is not frames:
                 notes.append(f"shrunk to {current[0].width}x{current[0].height} to fit {limit // 1024} KB")
-            return Outcome(best[1], best[0], current, None, tries, notes)
-        size = len(smallest[1])
+            return Outcome(fit.best[1], fit.best[0], current, None, tries, notes)
         longest = max(current[0].size)
         if longest <= MIN_SIDE:
             break
-        scale = max(math.sqrt(limit / size) * SHRINK_SAFETY, MIN_SIDE / longest)
+        scale = max(math.sqrt(limit / fit.smallest) * SHRINK_SAFETY, MIN_SIDE / longest)
         scale = min(scale, 0.9)
         new_size = (max(1, round(current[0].width * scale)), max(1, round(current[0].height * scale)))
-        current = [f.resize(new_size, Image.Resampling.LANCZOS, reducing_gap=3.0) for f in current]
-    quality = f" at quality {smallest[0].quality}" if settings.lossy else ""
+        current = [f.resize(new_size, Image.Resampling.LANCZOS, reducing_gap=3.0) for f in frames]
+    quality = f" at quality {fit.smallest_settings.quality}" if settings.lossy else ""
     raise TargetNotMet(f"{_label(name)}: cannot fit {limit // 1024} KB; the smallest file was "
-                       f"{len(smallest[1]) / 1024:.1f} KB at {current[0].width}x{current[0].height}{quality}")
+                       f"{fit.smallest / 1024:.1f} KB at {current[0].width}x{current[0].height}{quality}")
 
 
-def _highest_quality_under(frames, settings, ceiling, limit, save):
-    """(best (settings, data) or None, smallest (settings, data), tries) for qualities FLOOR..ceiling."""
+@dataclass
+class _Fit:
+    """One size search: the highest quality that fits (settings, data) or None, and the smallest size seen."""
+    best: tuple | None
+    smallest_settings: writers.Settings
+    smallest: int                 # bytes (an estimate when the proxy showed the floor far out of reach)
+    tries: int
+
+
+def _highest_fitting(low: int, high: int, size, goal: float) -> int | None:
+    """The highest q in low..high with size(q) <= goal (sizes grow with q), or None when low is too big."""
+    if size(high) <= goal:
+        return high
+    if size(low) > goal:
+        return None
+    step = 0
+    while low < high - 1:            # invariant: low fits, high does not
+        if step % 2 == 0:
+            # File size grows about exponentially with quality: interpolate log(size) to guess the
+            # answer (usually within 1-2), alternating with bisection so the worst case stays log2.
+            a, b = math.log(max(size(low), 1)), math.log(max(size(high), 1))
+            guess = low + (math.log(goal) - a) * (high - low) / (b - a) if b > a else (low + high) / 2
+            mid = min(high - 1, max(low + 1, round(guess)))
+        else:
+            mid = (low + high) // 2
+        step += 1
+        if size(mid) <= goal:
+            low = mid
+        else:
+            high = mid
+    return low
+
+
+def _highest_quality_under(frames, settings, ceiling, limit, save) -> _Fit:
+    """Every trial at full size (small pictures, where that is cheap): exactly the highest quality that fits."""
     results = {}
 
     def trial(q):
@@ -160,24 +204,63 @@ def _highest_quality_under(frames, settings, ceiling, limit, save):
             results[q] = (s, save(frames, s))
         return results[q]
 
-    low, high = min(TARGET_QUALITY_FLOOR, ceiling), ceiling
-    if len(trial(high)[1]) <= limit:
-        return trial(high), trial(high), len(results)
-    if len(trial(low)[1]) > limit:
-        return None, trial(low), len(results)
-    step = 0
-    while low < high - 1:            # invariant: low fits, high does not
-        if step % 2 == 0:
-            # File size grows about exponentially with quality: interpolate log(size) to guess the
-            # answer (usually within 1-2), alternating with bisection so the worst case stays log2.
-            a, b = math.log(len(trial(low)[1])), math.log(len(trial(high)[1]))
-            guess = low + (math.log(limit) - a) * (high - low) / (b - a) if b > a else (low + high) / 2
-            mid = min(high - 1, max(low + 1, round(guess)))
+    floor = min(TARGET_QUALITY_FLOOR, ceiling)
+    q = _highest_fitting(floor, ceiling, lambda q: len(trial(q)[1]), limit)
+    smallest = trial(floor if q is None else q)
+    return _Fit(None if q is None else smallest, smallest[0], len(smallest[1]), len(results))
+
+
+def _predicted_quality_under(frame, settings, ceiling, limit, save) -> _Fit:
+    """The quality searched on a proxy (proxy.py), then at most two full-size encodes in the common case.
+
+    full bytes ~= fixed + ratio x (proxy bytes - fixed), where fixed is what a tiny picture costs with the same
+    settings (headers, tables, ICC, EXIF). The first full encode aims under the target with a measured guess of
+    the ratio and then calibrates it; the second aims at the target with the calibrated ratio. When both miss,
+    later encodes aim lower, each narrowing the range of qualities left, and the last one tries the lowest.
+    A file over the target is never returned.
+    """
+    sample = proxy.mosaic(frame)
+    fixed = len(save([frame.crop((0, 0, proxy.ALIGN, proxy.ALIGN))], settings))
+    proxy_bytes: dict[int, int] = {}
+
+    def proxy_size(q: int) -> int:
+        if q not in proxy_bytes:
+            proxy_bytes[q] = len(save([sample], replace(settings, quality=q)))
+        return proxy_bytes[q]
+
+    ratio = PROXY_RATIO * proxy.pixels(frame) / proxy.pixels(sample)
+
+    def predicted(q: int) -> float:
+        return fixed + ratio * max(proxy_size(q) - fixed, 1)
+
+    floor = min(TARGET_QUALITY_FLOOR, ceiling)
+    fits, over, smallest = None, None, None
+    full = 0
+    while full < MAX_FULL_ENCODES:
+        low = fits[0].quality + 1 if fits else floor
+        high = over - 1 if over is not None else ceiling
+        if low > high:
+            break
+        aim = FIRST_AIM if full == 0 else AIM - STEP_DOWN * max(0, full - 1)
+        q = _highest_fitting(floor, ceiling, predicted, limit * aim)
+        if q is None and full == 0 and predicted(floor) > limit * OUT_OF_REACH:
+            # Far out of reach even at the floor: shrink on the estimate, without a full encode.
+            return _Fit(None, replace(settings, quality=floor), round(predicted(floor)), len(proxy_bytes) + 1)
+        if fits is not None and (q is None or q < low):
+            break                    # the calibrated prediction says nothing higher fits: keep the file
+        q = low if q is None or (fits is None and full == MAX_FULL_ENCODES - 1) else min(high, max(low, q))
+        s = replace(settings, quality=q)
+        data = save([frame], s)
+        full += 1
+        ratio = max(len(data) - fixed, 1) / max(proxy_size(q) - fixed, 1)
+        if smallest is None or len(data) < len(smallest[1]):
+            smallest = (s, data)
+        if len(data) <= limit:
+            fits = (s, data)
+            if len(data) >= limit * CLOSE_ENOUGH or q == high or full >= 2:
+                break
         else:
-            mid = (low + high) // 2
-        step += 1
-        if len(trial(mid)[1]) <= limit:
-            low = mid
-        else:
-            high = mid
-    return trial(low), trial(low), len(results)
+            over = q
+    kept = fits or smallest
+    assert kept is not None          # the loop encodes at least once: floor <= ceiling
+    return _Fit(fits, kept[0], len(kept[1]), full + len(proxy_bytes) + 1)
