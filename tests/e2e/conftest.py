@@ -15,7 +15,7 @@ sys.path.insert(0, str(ROOT))
 import build  # noqa: E402  (the same server the README's serve command uses)
 
 from browser import CHROMIUM_ARGS, RequestLog, wait_engine_ready  # noqa: E402,F401  (re-exported for tests)
-from security_helpers import plain_url, sink  # noqa: E402,F401  (fixtures: a header-less server, a sink)
+from security_helpers import plain_page, plain_url, sink  # noqa: E402,F401  (fixtures: a header-less server, its page, a sink)
 
 
 def pytest_collection_modifyitems(items):

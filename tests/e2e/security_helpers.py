@@ -57,6 +57,18 @@ def plain_url(site_dir):
     server.shutdown()
 
 
+@pytest.fixture
+def plain_page(browser, plain_url):
+    """The page from the header-less server, in a fresh profile; page.errors collects uncaught errors."""
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda err: page.errors.append(str(err)))
+    page.goto(plain_url)
+    yield page
+    context.close()
+
+
 def site_copy(site_dir: Path, folder: Path) -> Path:
     """A copy of the built site to change (hard links where possible: only changed files are rewritten)."""
     target = folder / "site"

@@ -2,7 +2,6 @@
 service worker cannot reach another origin or run code from strings. A sink on another port of 127.0.0.1
 (another origin) answers every request as openly as it can and must receive nothing."""
 
-import pytest
 
 from conftest import wait_engine_ready
 from security_helpers import plain_url, sink  # noqa: F401  (fixtures)
@@ -63,17 +62,6 @@ def _engine_worker(page):
         if worker.url.startswith("blob:"):
             return worker
     raise AssertionError(f"no engine worker among {[w.url for w in page.workers]}")
-
-
-@pytest.fixture
-def plain_page(browser, plain_url):
-    context = browser.new_context()
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda err: page.errors.append(str(err)))
-    page.goto(plain_url)
-    yield page
-    context.close()
 
 
 def test_the_server_sends_none_of_the_sites_headers(plain_url):

@@ -4,7 +4,6 @@ the page keeps working (a good recipe still loads and is used). Served with no h
 
 import json
 
-import pytest
 
 from conftest import wait_engine_ready
 from studio_helpers import download_card, image_of, photo, pick
@@ -16,17 +15,6 @@ HOSTILE = {
     "policy.json": {"policy": {"constructor": {"prototype": {"polluted": "yes"}}}},
 }
 POLLUTED = "() => [({}).polluted, Object.prototype.polluted, [].polluted, ({}).encode] .some((v) => v !== undefined)"
-
-
-@pytest.fixture
-def plain_page(browser, plain_url):
-    context = browser.new_context(accept_downloads=True)
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda err: page.errors.append(str(err)))
-    page.goto(plain_url)
-    yield page
-    context.close()
 
 
 def test_hostile_recipes_are_refused_and_pollute_nothing(plain_page, tmp_path):
