@@ -105,8 +105,11 @@ export class CompareDialog {
     const encode = this.panel.recipe?.encode;
     if (!encode) return;
     this.format.value = encode.format;
-    this.quality.value = String(encode.quality ?? this.panel.catalogue.default_quality);
-    $("compare-quality-value").textContent = this.quality.value;
+    // Under automatic quality the slider shows what the engine chose for this photo; moving it turns that off.
+    const automatic = encode.auto_quality && encode.auto_quality !== "off";
+    const chosen = automatic ? this.item?.output?.report?.quality : null;
+    this.quality.value = String(chosen ?? encode.quality ?? this.panel.catalogue.default_quality);
+    $("compare-quality-value").textContent = automatic ? `${this.quality.value} (automatic)` : this.quality.value;
     $("compare-quality-row").hidden = !this.panel.qualityApplies();
   }
 

@@ -382,3 +382,16 @@ def test_the_crop_dialog_uses_its_room_and_shows_the_quarter_turn(browser, base_
     name, data = download_card(page, "wide.jpg")
     assert "rot90" in name and image_of(data).size == (400, 400)
     context.close()
+
+
+def test_compare_shows_the_quality_automatic_quality_chose(page, tmp_path):
+    wait_engine_ready(page)
+    page.get_by_role("radio", name="Share safely").check()   # automatic quality
+    pick(page, tmp_path, {"auto.jpg": camera_photo((1200, 800))})
+    finished(page, "auto.jpg")
+    steps = card(page, "auto.jpg").get_by_text(re.compile(r"encode: JPEG quality \d+")).inner_text()
+    chosen = re.search(r"encode: JPEG quality (\d+)", steps).group(1)
+    card(page, "auto.jpg").get_by_role("button", name="Compare before and after for auto.jpg").click()
+    dialog = page.get_by_role("dialog", name="Compare: auto.jpg")
+    assert dialog.locator("#compare-quality-value").inner_text() == f"{chosen} (automatic)"
+    assert dialog.get_by_label("Quality").input_value() == chosen
