@@ -284,6 +284,11 @@ export class FileCard {
       this.result.append(el("p", "file-note", `Cropping or turning saved the picture again (${encode.detail}).`));
     }
     for (const note of report.notes || []) this.result.append(el("p", "file-note", note));
+    if (report.name_kept) {
+      // The engine found that the original's name gives something away, and the result's name still holds it.
+      this.result.append(el("p", "file-note name-leak", `The name still gives away ${report.name_leaks.join(", ")}.`
+        + " Choose another way to name the results in the recipe."));
+    }
     this.downloadUrl = blobUrl(result.data, result.mime);
     const link = el("a", "button download", "Download ");
     link.append(el("span", "download-name", result.name));  // the table view shows "Download" alone

@@ -395,3 +395,15 @@ def test_compare_shows_the_quality_automatic_quality_chose(page, tmp_path):
     dialog = page.get_by_role("dialog", name="Compare: auto.jpg")
     assert dialog.locator("#compare-quality-value").inner_text() == f"{chosen} (automatic)"
     assert dialog.get_by_label("Quality").input_value() == chosen
+
+
+def test_a_name_that_gives_something_away_is_flagged_until_the_naming_changes(page, tmp_path):
+    wait_engine_ready(page)
+    pick(page, tmp_path, {"PXL_20240512_142233.jpg": camera_photo((300, 200))})
+    finished(page, "PXL_20240512_142233.jpg")
+    leak = card(page, "PXL_20240512_142233.jpg").locator(".name-leak")
+    assert "the date (and time) it was made (20240512_142233)" in leak.inner_text()
+    assert "a Google Pixel" in leak.inner_text()
+    page.get_by_label("Name the results", exact=True).select_option("sequence")
+    page.wait_for_function("() => document.querySelector('.download')?.download === 'photo-001.jpg'", timeout=60_000)
+    assert card(page, "PXL_20240512_142233.jpg").locator(".name-leak").count() == 0
