@@ -97,3 +97,14 @@ def test_cli_names_in_sequence_and_keeps_file_dates(tmp_path):
     assert _entries((out / "all.zip").read_bytes())[0].date_time == (2024, 5, 12, 14, 22, 32)
     assert main(["process", str(photo), "-o", str(tmp_path / "plain"), "--max-edge", "16", "--zip", "all"]) == 0
     assert _entries((tmp_path / "plain" / "all.zip").read_bytes())[0].date_time == (1980, 1, 1, 0, 0, 0)
+
+
+def test_cli_warns_when_the_result_keeps_a_revealing_name(tmp_path, capsys):
+    photo = tmp_path / "PXL_20240512_142233.jpg"
+    photo.write_bytes(pictures.dirty_jpeg())
+    assert main(["clean", str(photo), "-o", str(tmp_path / "a")]) == 0
+    assert "the name still gives away the date (and time) it was made (20240512_142233)" in capsys.readouterr().out
+    assert main(["process", str(photo), "-o", str(tmp_path / "b"), "--max-edge", "16"]) == 0
+    assert "--naming sequence or random" in capsys.readouterr().out
+    assert main(["process", str(photo), "-o", str(tmp_path / "c"), "--max-edge", "16", "--naming", "random"]) == 0
+    assert "gives away" not in capsys.readouterr().out

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from . import api, cli_process
-from .cli_files import add_receipt_flags, read_inputs, write_new, write_receipt
+from .cli_files import add_receipt_flags, name_note, read_inputs, write_new, write_receipt
 
 
 def _policy(args) -> dict:
@@ -79,6 +79,8 @@ def cmd_clean(args) -> int:
         how = "lossless" if result["report"].get("lossless", True) else "re-encoded, same pixels"
         print(f"ok     {path} -> {target} ({removed} item(s) removed, {how}, "
               f"{len(data)} -> {len(result['data'])} bytes)")
+        if warning := name_note(result["report"], "rename the result before sharing it"):
+            print(warning)
     write_receipt(args, receipts)
     return 1 if failed else 0
 

@@ -42,3 +42,10 @@ def write_receipt(args, reports: list) -> None:
 def add_receipt_flags(p) -> None:
     p.add_argument("--receipt", metavar="FILE", help="write a privacy receipt (JSON, or a page if FILE ends in .html)")
     p.add_argument("--receipt-time", action="store_true", help="record in the receipt when it was made")
+
+
+def name_note(report: dict, fix: str) -> str | None:
+    """The warning for a result whose name still gives away what the original's name revealed (names.py)."""
+    if not report.get("name_kept"):
+        return None
+    return f"       note: the name still gives away {', '.join(report['name_leaks'])}; {fix}"

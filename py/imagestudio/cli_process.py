@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from . import api, archive
-from .cli_files import add_receipt_flags, read_inputs, write_new, write_receipt
+from .cli_files import add_receipt_flags, name_note, read_inputs, write_new, write_receipt
 from .errors import BadOptions
 from .names import NAMINGS
 from .recipe import AUTO_QUALITY, FITS, FORMATS, POSITIONS, PRESETS, SUBSAMPLING, Recipe
@@ -167,6 +167,8 @@ def cmd_process(args) -> int:
                   f"{len(report.get('removed', []))} metadata item(s) removed)")
             for note in report.get("notes", []):
                 print(f"       note: {note}")
+            if warning := name_note(report, "--naming sequence or random names the results anonymously"):
+                print(warning)
     if args.zip and written:
         target = write_new(outdir, args.zip if args.zip.endswith(".zip") else args.zip + ".zip",
                             archive.make_zip(written, dates=dates), taken)
