@@ -39,7 +39,11 @@ KEEP_AS = {"jpeg": "jpeg", "png": "png", "webp": "webp", "gif": "gif", "bmp": "p
            "heif": "jpeg", "avif": "jpeg"}  # no HEIF/AVIF writer here: a converted HEIC becomes a JPEG
 WEBP_METHOD = 6          # libwebp effort 0-6: 6 was 1-8% smaller than the default 4 for +20% time in wasm (measured)
 PALETTE_SAMPLE_PIXELS = 1_000_000
-PNG_COMPRESS_LEVEL = 6   # zlib default: level 9 was 0.6-1.7% smaller for 3x the time (measured), not worth it
+# zlib level per PNG pixel mode. Truecolour: the default 6 (9 was 0.6-1.7% smaller for 3x the time, measured).
+# Palette and 1-bit: 9, 52% smaller than 6 on the corpus's large few-colour graphic and faster there (long runs
+# leave level 9 little to search); benchmarks/png_size.py measures it.
+PNG_COMPRESS_LEVEL = 6
+PNG_COMPRESS_LEVEL_BY_MODE = {"P": 9, "1": 9}
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,10 @@ def _png_pixels(image: Image.Image, settings: Settings) -> Image.Image:
     return image
 
 
+def png_compress_level(mode: str) -> int:
+    return PNG_COMPRESS_LEVEL_BY_MODE.get(mode, PNG_COMPRESS_LEVEL)
+
+
 def save(frames: list, settings: Settings, icc: bytes | None = None, durations=None, loop=None,
          copyright: str | None = None, taken: bytes | None = None) -> bytes:
     """Encode one picture or an animation; returns the file bytes. `copyright` (kept by the policy) is
@@ -156,7 +164,7 @@ def save(frames: list, settings: Settings, icc: bytes | None = None, durations=N
     elif settings.format == "webp":
         options.update(quality=settings.quality, method=WEBP_METHOD, lossless=settings.lossless)
     elif settings.format == "png":
-        options.update(optimize=False, compress_level=PNG_COMPRESS_LEVEL)
+        options.update(optimize=False, compress_level=png_compress_level(first.mode))
     if len(pictures) > 1:
         options.update(save_all=True, append_images=pictures[1:], duration=list(durations or []),
                        loop=0 if loop is None else loop)
