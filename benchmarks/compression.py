@@ -184,7 +184,14 @@ def measure(processes: int = os.cpu_count() or 1) -> dict:
                 for label in [*JPEG_SETTINGS, *WEBP_SETTINGS]}
     return {"jpeg_ratio_vs_mozjpeg": round(statistics.median(r["jpeg_ratio"] for r in per_image), 3),
             "auto_format_ratio_vs_mozjpeg": round(statistics.median(r["auto_ratio"] for r in per_image), 3),
-            "images": len(photos), "median_ratio_per_setting": settings, "per_image": per_image}
+            "images": len(photos), "median_ratio_per_setting": settings, "per_image": per_image,
+            **lossless_keys()}
+
+
+def lossless_keys() -> dict:
+    """png_ratio_vs_today and lossless_shrink_median (lossless_size.py: no SSIM, the pixels stay the same)."""
+    import lossless_size
+    return {**lossless_size.png_keys(), **lossless_size.shrink_keys()}
 
 
 if __name__ == "__main__":

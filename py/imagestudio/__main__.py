@@ -68,7 +68,11 @@ def cmd_clean(args) -> int:
         if data is None:
             failed += 1
             continue
-        result = api.handle("clean", data, {"policy": _policy(args)}, Path(path).name)
+        if args.shrink_lossless:  # the lossless clean through "process", with the shrink option
+            result = api.handle("process", data, {"policy": _policy(args), "encode": {"shrink_lossless": True}},
+                                Path(path).name)
+        else:
+            result = api.handle("clean", data, {"policy": _policy(args)}, Path(path).name)
         if not result["ok"]:
             print(f"error  {result['error']['message']}")
             failed += 1
@@ -81,6 +85,8 @@ def cmd_clean(args) -> int:
               f"{len(data)} -> {len(result['data'])} bytes)")
         if warning := name_note(result["report"], "rename the result before sharing it"):
             print(warning)
+        for note in result["report"].get("notes", []):
+            print(f"  note: {note}")
     write_receipt(args, receipts)
     return 1 if failed else 0
 
@@ -102,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="keep EXIF DateTimeOriginal (never its time zone, subseconds or GPS time)")
     p.add_argument("--capture-date-only", action="store_true", default=False,
                    help="with --keep-capture-date: the day, not the time of day")
+    p.add_argument("--shrink-lossless", action="store_true", default=False,
+                   help="also recode JPEGs losslessly (MozJPEG's transcode, pixels proven identical; needs pip "
+                        "install mozjpeg-lossless-optimization==1.3.2)")
     add_receipt_flags(p)
     p.set_defaults(run=cmd_clean)
     cli_process.add_parser(sub)

@@ -29,7 +29,8 @@ FLAGS = {
     "target_kb": ("encode", "target_kb"), "progressive": ("encode", "progressive"),
     "subsampling": ("encode", "subsampling"), "optimize": ("encode", "optimize"),
     "lossless": ("encode", "lossless"), "colors": ("encode", "colors"), "dither": ("encode", "dither"),
-    "background": ("encode", "background"),
+    "background": ("encode", "background"), "oxipng": ("encode", "oxipng"),
+    "shrink_lossless": ("encode", "shrink_lossless"),
     "keep_orientation": ("policy", "keep_orientation"), "keep_icc": ("policy", "keep_icc"),
     "keep_copyright": ("policy", "keep_copyright"), "keep_capture_date": ("policy", "keep_capture_date"),
     "capture_date_only": ("policy", "capture_date_only"),
@@ -74,6 +75,11 @@ def add_parser(sub) -> None:
     p.add_argument("--colors", type=int)
     p.add_argument("--dither", action=argparse.BooleanOptionalAction, default=None)
     p.add_argument("--background")
+    p.add_argument("--oxipng", action=argparse.BooleanOptionalAction, default=None,
+                   help="PNG output: OxiPNG's lossless optimisation (needs pip install pyoxipng==9.1.1)")
+    p.add_argument("--shrink-lossless", action=argparse.BooleanOptionalAction, default=None,
+                   help="lossless clean: recode JPEGs losslessly, pixels proven identical "
+                        "(needs pip install mozjpeg-lossless-optimization==1.3.2)")
     p.add_argument("--keep-orientation", action=argparse.BooleanOptionalAction, default=None)
     p.add_argument("--keep-icc", action=argparse.BooleanOptionalAction, default=None)
     p.add_argument("--keep-copyright", action=argparse.BooleanOptionalAction, default=None)

@@ -82,3 +82,10 @@ class NeedsDecoder(EngineError):
 
     def to_dict(self) -> dict[str, str]:
         return {**super().to_dict(), "decoder": self.decoder}
+
+
+class CodecFailed(EngineError):
+    """An encoder failed on this file (its own error, or out of memory): the file fails, the batch goes on. Never
+    replaced by another format behind the user's back."""
+
+    code = "codec_failed"

@@ -29,7 +29,7 @@ from dataclasses import replace
 
 from PIL import Image
 
-from . import cleaning, colour, encode, names
+from . import cleaning, colour, encode, lossless_shrink, names
 from .decode import Decoded, decode
 from .errors import BadOptions, EngineError
 from .policy import capture_date_of
@@ -52,7 +52,7 @@ def process(data: bytes, name: str = "", options: dict | None = None) -> dict:
     if not recipe.reencodes:
         result = cleaning.clean(data, name, recipe.policy, fmt)
         result["report"]["operations"] = [{"step": "clean", "detail": "metadata removed losslessly"}]
-        return result
+        return lossless_shrink.apply(result, recipe.policy, name) if recipe.encode.shrink_lossless else result
     if not fmt.supported:
         raise unsupported(fmt, name)
     return _unless_only_larger(data, name, recipe, fmt, _reencode(data, name, recipe, fmt))

@@ -30,6 +30,8 @@ SUBSAMPLING = ("4:4:4", "4:2:2", "4:2:0")
 # Calibrated on the corpus photos at <= 2048 px: 0.985 lands on q85-95, 0.97 on q60-85, 0.95 on q30-60;
 # 0.90 went below q30 on most photos, visibly blocky.
 AUTO_QUALITY = {"off": None, "visually_lossless": 0.985, "balanced": 0.97, "small": 0.95}
+# Encode options that make a file smaller without changing its pixels: on their own they never ask for a re-encode.
+LOSSLESS_ONLY = ("oxipng", "shrink_lossless")
 DEFAULT_QUALITY = 80          # used when a lossy re-encode has no quality set
 MAX_EDGE = 30000              # largest output side accepted in a recipe (decode.py guards the pixel count)
 MIN_PERCENT, MAX_PERCENT = 0.1, 1000  # resize.percent range
@@ -194,6 +196,9 @@ class Encode:
     colors: int | None = None     # PNG: reduce to a palette of this many colours (lossy); None = truecolour
     dither: bool = True           # PNG palette: Floyd-Steinberg dithering (opaque pictures)
     background: str = "#ffffff"   # alpha is flattened onto this colour when the output has no alpha
+    # Neither asks for a re-encode by itself (see LOSSLESS_ONLY):
+    oxipng: bool = False          # PNG output: OxiPNG's lossless optimisation after Pillow (slower, smaller)
+    shrink_lossless: bool = False  # lossless clean: JPEGs recoded losslessly (lossless_shrink.py), pixels proven same
 
     def __post_init__(self):
         _check_choice("encode.format", self.format, FORMATS)
@@ -206,14 +211,16 @@ class Encode:
         _check_bool("encode.lossless", self.lossless)
         _check_int("encode.colors", self.colors, 2, 256, optional=True)
         _check_bool("encode.dither", self.dither)
+        _check_bool("encode.oxipng", self.oxipng)
+        _check_bool("encode.shrink_lossless", self.shrink_lossless)
         object.__setattr__(self, "background", normalize_color("encode.background", self.background))
         if self.quality is not None and self.auto_quality != "off":
             _fail("encode.quality", "and encode.auto_quality cannot both be set")
 
     @property
     def active(self) -> bool:
-        """Any setting away from its default asks for a re-encode."""
-        return self != Encode()
+        """Any setting away from its default asks for a re-encode, except the lossless optimisations."""
+        return any(getattr(self, f.name) != f.default for f in fields(self) if f.name not in LOSSLESS_ONLY)
 
 
 @dataclass(frozen=True)
