@@ -31,6 +31,7 @@ from PIL import Image
 
 from . import cleaning, colour, encode, lossless_shrink, names
 from .decode import Decoded, decode
+from .encode import png_optimise
 from .errors import BadOptions, EngineError
 from .policy import capture_date_of
 from .ops import crop, resize, watermark
@@ -106,8 +107,11 @@ def _reencode(data: bytes, name: str, recipe: Recipe, fmt: Format) -> dict:
     frames = _watermark(frames, recipe, logo, name, steps)
     clock["pixels"] = time.perf_counter()
     outcome = _encode(frames, decoded, recipe, out_fmt, colours.profile, inspected, name)
-    clock["encode"] = time.perf_counter()
     steps.append({"step": "encode", "detail": _encode_detail(outcome.settings, animated)})
+    if out_fmt == "png" and recipe.encode.oxipng:
+        outcome.data, detail = png_optimise.optimise(outcome.data, _label(name))
+        steps.append({"step": "oxipng", "detail": detail})
+    clock["encode"] = time.perf_counter()
     kept = _verify(outcome.data, replace(recipe.policy, keep_icc=True) if colours.kept_unasked else recipe.policy,
                    name)
     notes = _notes(decoded, outcome, inspected, fmt, colours, kept)

@@ -1,0 +1,51 @@
+"""OxiPNG after Pillow's PNG (recipe encode.oxipng): smaller files, the same pixels, proven by decoding both.
+
+In the page: @jsquash/oxipng 2.3.0 (single-threaded wasm, loaded by app/codecs.js only when a recipe asks for it);
+natively: PyPI pyoxipng 9.1.1. Both at OxiPNG's preset level 2 (Squoosh's default), keeping every chunk Pillow wrote
+(the kept colour profile or EXIF): the verify step after the encode still checks the result.
+"""
+
+import importlib.util
+import io
+import sys
+
+from PIL import Image
+
+from ..errors import CodecFailed, UnsupportedFormat
+
+CODEC = "oxipng"
+LEVEL = 2
+NATIVE_PACKAGE = "pyoxipng==9.1.1"
+IN_PAGE = sys.platform == "emscripten"
+
+
+def _optimised(data: bytes, label: str) -> bytes:
+    if IN_PAGE:  # @jsquash/oxipng joins the page's codec loader in the next step
+        raise UnsupportedFormat(f"{label}: OxiPNG is not available in the page yet")
+    if importlib.util.find_spec("oxipng") is None:
+        raise UnsupportedFormat(f"{label}: OxiPNG natively needs pip install {NATIVE_PACKAGE} (the web page has it "
+                                "built in)")
+    import oxipng  # type: ignore[import-not-found]
+    try:
+        return bytes(oxipng.optimize_from_memory(data, level=LEVEL))
+    except (oxipng.PngError, ValueError, MemoryError) as err:
+        raise CodecFailed(f"{label}: OxiPNG failed ({err})") from None
+
+
+def _frames(data: bytes) -> list[bytes]:
+    with Image.open(io.BytesIO(data)) as im:
+        out = []
+        for index in range(getattr(im, "n_frames", 1)):
+            im.seek(index)
+            out.append(im.convert("RGBA").tobytes())
+        return out
+
+
+def optimise(data: bytes, label: str) -> tuple[bytes, str]:
+    """(the smaller of Pillow's PNG and OxiPNG's, what happened in words)."""
+    smaller = _optimised(data, label)
+    if _frames(smaller) != _frames(data):
+        raise CodecFailed(f"{label}: OxiPNG changed the pixels; the file was not written")
+    if len(smaller) >= len(data):
+        return data, "OxiPNG found nothing smaller"
+    return smaller, f"OxiPNG level {LEVEL}: {1 - len(smaller) / len(data):.1%} smaller, pixels identical"
