@@ -25,7 +25,7 @@ def _optimised(data: bytes, label: str) -> bytes:
     if importlib.util.find_spec("oxipng") is None:
         raise UnsupportedFormat(f"{label}: OxiPNG natively needs pip install {NATIVE_PACKAGE} (the web page has it "
                                 "built in)")
-    import oxipng  # type: ignore[import-not-found]
+    import oxipng
     try:
         return bytes(oxipng.optimize_from_memory(data, level=LEVEL))
     except (oxipng.PngError, ValueError, MemoryError) as err:
