@@ -5,7 +5,8 @@
 
 A timed value is {"median", "min", "max"} over --runs runs (the machine is shared and noisy).
 Targets are checked here, never by timed tests. Sections:
-  startup      navigation -> drop zone usable / engine ready, cold (fresh profile) and warm (2nd visit)
+  startup      first-visit bytes; drop zone usable, engine ready, first result, cold (fresh profile) and warm
+               (2nd visit), against bare loadPyodide() from the same site (see startup.py)
   per_image    12 MP photo -> long edge 2048 -> JPEG q80, metadata clean: worker vs native-naive Pillow
   clean        lossless verified clean of the corpus JPEGs: MB/s in one worker and in the page's pool,
                natively, exiftool -all=
@@ -33,6 +34,7 @@ import heif_speed  # noqa: E402
 import in_browser  # noqa: E402
 import native  # noqa: E402
 import photos  # noqa: E402
+import startup  # noqa: E402
 from imagestudio.recipe import PRESETS  # noqa: E402
 
 SECTIONS = ("startup", "per_image", "clean", "batch", "memory", "responsive", "compression", "heif")
@@ -82,14 +84,10 @@ def job(op, input_name, options) -> dict:
 
 # --- sections -----------------------------------------------------------------------------------
 
-def bench_startup(pw, url, runs) -> dict:
-    rows = []
-    for i in range(runs):
-        rows.append(in_browser.startup_run(pw, url))
-        log(f"startup run {i + 1}/{runs}: {rows[-1]}")
-    usable = [r["usable_cold_s"] for r in rows] + [r["usable_warm_s"] for r in rows]
-    return {"usable_s": stat(usable), "ready_cold_s": stat([r["ready_cold_s"] for r in rows]),
-            "ready_warm_s": stat([r["ready_warm_s"] for r in rows])}
+def bench_startup(pw, runs, baseline) -> dict:
+    dists = {"now": in_browser.build.DIST, **({"baseline": Path(baseline)} if baseline else {})}
+    found = startup.measure(pw, dists, photos.photo(12), runs, stat, log)
+    return {**found["now"], **({"baseline": found["baseline"]} if baseline else {})}
 
 
 def bench_per_image(context, url, inputs, runs) -> dict:
@@ -262,6 +260,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--batch-runs", type=int, default=2, help="runs of each 24-photo batch (slow)")
+    parser.add_argument("--baseline", help="startup: another build's dist/ to measure in the same run")
     parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections")
     args = parser.parse_args(argv)
     only = [s for s in args.only.split(",") if s]
@@ -279,7 +278,7 @@ def main(argv=None) -> int:
     with in_browser.served_site(inputs) as url, sync_playwright() as pw:
         if "startup" in only:
             log("startup")
-            report["startup"] = bench_startup(pw, url, args.runs)
+            report["startup"] = bench_startup(pw, args.runs, args.baseline)
         browser = pw.chromium.launch(executable_path=in_browser.chromium_path(), args=in_browser.CHROMIUM_ARGS)
         context = browser.new_context()
         for section, run in (("per_image", lambda: bench_per_image(context, url, inputs, args.runs)),
