@@ -7,7 +7,10 @@ const [pyodideDir, engineDir, corpusDir, script] = process.argv.slice(2);
 const { loadPyodide } = await import(path.join(pyodideDir, "pyodide.mjs"));
 // From the snapshot the site ships (build.py), as the browser worker starts: the corpus runs on exactly that
 // interpreter, its preloaded modules included.
-const snapshot = zlib.gunzipSync(fs.readFileSync(path.join(pyodideDir, "python-snapshot.bin.gz")));
+// It ships with the wasm's data region as a XOR difference: undone as the worker does (app/snapshot-delta.js).
+const { dataSegment, xorDataRegion } = await import(new URL("../../app/snapshot-delta.js", import.meta.url).href);
+const snapshot = xorDataRegion(zlib.gunzipSync(fs.readFileSync(path.join(pyodideDir, "python-snapshot.bin.gz"))),
+  dataSegment(fs.readFileSync(path.join(pyodideDir, "pyodide.asm.wasm"))));
 const py = await loadPyodide({ indexURL: pyodideDir + "/", stdout: () => {}, stderr: () => {}, _loadSnapshot: snapshot });
 const wheels = fs.readdirSync(pyodideDir).filter((f) => /^(pillow|piexif)-.*\.whl$/.test(f));
 await py.loadPackage(wheels.map((f) => path.join(pyodideDir, f)), { messageCallback: () => {} });
