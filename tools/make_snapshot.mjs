@@ -12,9 +12,9 @@ import { pathToFileURL } from "node:url";
 // of imports under Node). All are pure Python or built into pyodide.asm.wasm: no dynamic library and no
 // JavaScript object ends up in the snapshot. Nothing here reads the machine it runs on at import.
 const PRELOADED = [
-  "base64", "calendar", "csv", "dataclasses", "datetime", "decimal", "email.encoders", "email.header",
+  "__future__", "base64", "calendar", "csv", "dataclasses", "datetime", "decimal", "email.encoders", "email.header",
   "email.iterators", "email.message", "email.utils", "fractions", "hashlib", "html.parser", "importlib.metadata",
-  "json", "quopri", "tarfile", "unicodedata", "xml.etree.ElementTree",
+  "hmac", "json", "quopri", "secrets", "tarfile", "unicodedata", "xml.etree.ElementTree",
 ];
 
 // The same inputs must give the same snapshot, byte for byte (a changed snapshot makes every returning
