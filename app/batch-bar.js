@@ -88,7 +88,7 @@ export class BatchBar {
     if (!this.message) $("overall-label").textContent = label;
     $("batch-summary").textContent = total ? this.summary() : "";
     $("cancel").disabled = !busy;
-    $("zip").disabled = done === 0 || busy;
+    $("zip").disabled = $("save-folder").disabled = done === 0 || busy;
     $("receipt").disabled = $("receipt-json").disabled = done === 0 || busy;
     $("clear").disabled = total === 0 || busy;
     const todo = this.items.items.filter((i) => this.needsWork(i)).length;

@@ -72,6 +72,8 @@ export class EngineBridge extends EventTarget {
       this.bootFailed(msg.message);
     } else if (msg.type === "crashed") {
       this.crash(slot, msg.message);  // Python died inside the worker (out of memory, a wasm trap)
+    } else if (msg.type === "progress") {
+      if (slot.job && slot.job.id === msg.id) slot.job.onProgress?.(msg);  // {stage, label, fraction}
     } else if (slot.job && slot.job.id === msg.id) {
       const job = slot.job;
       clearTimeout(slot.timer);
@@ -171,10 +173,11 @@ export class EngineBridge extends EventTarget {
   // Resolves with {ok, data, mime, name, report} or {ok: false, error}; never rejects.
   // data: an ArrayBuffer (transferred), a File/Blob (read when a worker takes the job) or null.
   // signal: aborting it ends this job only (code "cancelled"); onStart(): called when a worker takes it;
+  // onProgress({stage, label, fraction}): each stage the engine reports;
   // first: it goes to the front of the queue (what the user is looking at).
-  call(op, name, data, options = {}, { signal, onStart, first = false } = {}) {
+  call(op, name, data, options = {}, { signal, onStart, onProgress, first = false } = {}) {
     return new Promise((resolve) => {
-      const job = { op, name, data, options, id: this.nextId++, resolve, signal, onStart };
+      const job = { op, name, data, options, id: this.nextId++, resolve, signal, onStart, onProgress };
       if (signal?.aborted) return resolve(cancelled(job));
       job.onAbort = () => this.abort(job);
       signal?.addEventListener("abort", job.onAbort, { once: true });

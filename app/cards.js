@@ -125,7 +125,8 @@ export class FileCard {
     const item = this.item;
     this.root.dataset.state = item.state;
     this.status.textContent = item.status;
-    if (item.state === "working") this.progress.removeAttribute("value");  // indeterminate while Python works
+    if (item.state === "working" && item.progress === null) this.progress.removeAttribute("value");  // not started
+    else if (item.state === "working") this.progress.value = item.progress;  // the engine's stage (progress.py)
     else this.progress.value = item.state === "done" ? 1 : 0;
     this.root.classList.toggle("stale", item.stale);
     this.root.classList.toggle("cropped", Boolean(item.box));
@@ -264,7 +265,7 @@ export class FileCard {
     if (!result) return;
     const report = result.report || {};
     const before = report.bytes_in ?? this.item.file.size;
-    const after = report.bytes_out ?? result.data.byteLength;
+    const after = report.bytes_out ?? result.data.size;
     const saved = before ? Math.round((1 - after / before) * 100) : 0;
     // A format the browser cannot show (TIFF, HEIC…) still gets its size, from the engine.
     if (!this.dims.textContent) this.setDimensions(report.source_width, report.source_height);

@@ -133,7 +133,7 @@ export class CompareDialog {
     const height = report.height || item.report?.height || this.thumb?.naturalHeight || 1;
     this.size = { width, height };
     const bytesIn = report.bytes_in ?? item.file.size;
-    const bytesOut = report.bytes_out ?? result.data.byteLength;
+    const bytesOut = report.bytes_out ?? (result.data.size ?? result.data.byteLength);
     const saved = bytesIn ? (1 - bytesOut / bytesIn) * 100 : 0;
     const parts = [`Before ${formatBytes(bytesIn)}`, `after ${formatBytes(bytesOut)}`,
       saved >= 0 ? `${saved.toFixed(1)}% saved` : `${(-saved).toFixed(1)}% larger`];

@@ -9,6 +9,7 @@ export class FileItem extends EventTarget {
     this.path = path;        // relative path inside a picked or dropped folder ("day1/IMG_0001.jpg"), else the name
     this.state = "queued";   // queued | working | done | error | cancelled
     this.status = "";        // the line shown under the name
+    this.progress = null;    // 0..1 within the job in flight, as the engine reports its stages (null: not yet)
     this.report = null;      // the engine's `inspect` report
     this.output = null;      // the engine's last result {data, mime, name, report}
     this.error = null;       // {message, retryable}

@@ -1,7 +1,8 @@
 // Page wiring: files in, one model and card per file, the recipe, results out. Every decision about bytes is
 // Python's; the one job queue is the engine bridge's.
 import { EngineBridge } from "./bridge.js";
-import { onFiles, saveBytes } from "./files.js";
+import { onFiles, saveBytes, inertType } from "./files.js";
+import { zipResults, canWriteFolder, writeFolder } from "./download-all.js";
 import { FileCard } from "./cards.js";
 import { FileItem, FileItems } from "./file-state.js";
 import { BatchBar } from "./batch-bar.js";
@@ -166,10 +167,11 @@ async function run(item) {
   const { signal } = job;
   item.update({ job, state: item.output ? "done" : "queued", error: null,
     status: item.stale ? "Recipe changed — updating…" : engine.ready ? "Waiting…" : "Waiting for the engine…" });
-  const started = (status) => () => item.update({ state: "working", status });
+  const started = (status) => () => item.update({ state: "working", status, progress: null });
+  const onProgress = ({ label, fraction }) => item.update({ status: label, progress: fraction });
   try {
     if (!item.report) {
-      const inspected = await engine.call("inspect", item.path, item.file, {}, { signal, onStart: started("Reading…") });
+      const inspected = await engine.call("inspect", item.path, item.file, {}, { signal, onStart: started("Reading…"), onProgress });
       if (signal.aborted) return;
       if (!inspected.ok) return fail(item, inspected.error);
       item.update({ report: inspected.report, state: "queued", status: "Waiting…" });  // the process job waits its turn
@@ -182,11 +184,14 @@ async function run(item) {
     // `process` takes the recipe itself as its options: the same JSON as the command line's --recipe.
     const options = hasProcess ? recipe : { policy: panel.recipe?.policy || {} };
     const result = await engine.call(hasProcess ? "process" : "clean", item.path, item.file, options,
-      { signal, onStart: started(item.stale ? "Updating…" : "Working…") });
+      { signal, onStart: started(item.stale ? "Updating…" : "Working…"), onProgress });
     if (signal.aborted) return;
     if (!result.ok) return fail(item, result.error);
+    // Kept as a Blob: the browser holds it outside the page's heap (on disk when large), and "Download all"
+    // chains it into the ZIP without a copy.
+    const output = { ...result, data: new Blob([result.data], { type: inertType(result.mime) }) };
     // Still stale if the recipe changed while this job ran (its re-run is on its way).
-    item.update({ output: result, recipeKey: key, stale: key !== keyFor(item), state: "done", downloaded: false,
+    item.update({ output, recipeKey: key, stale: key !== keyFor(item), state: "done", downloaded: false,
       status: result.report?.lossless ? "Done — pixels untouched" : "Done" });
   } finally {
     if (item.job === job) item.update({ job: null, runningKey: undefined });
@@ -234,7 +239,9 @@ $("clear").addEventListener("click", () => {
   bar.setSkipped([]);
   $("dropzone").focus();
 });
-$("zip").addEventListener("click", () => downloadZip());
+$("zip").addEventListener("click", () => downloadAll(false));
+$("save-folder").hidden = !canWriteFolder();
+$("save-folder").addEventListener("click", () => downloadAll(true));
 $("receipt").addEventListener("click", () => downloadReceipt(true));
 $("receipt-json").addEventListener("click", () => downloadReceipt(false));
 
@@ -249,26 +256,31 @@ async function downloadReceipt(page) {
   saveBytes(result.data, result.mime, result.name);
 }
 
-async function downloadZip() {
+// The ZIP is made piece by piece (download-all.js): the engine writes its headers, the page chains them with
+// the results it holds. Or, where the browser allows it, the results go into a folder the user picks.
+async function downloadAll(toFolder) {
   const done = items.items.filter((i) => i.output && i.state === "done");
   if (!done.length) return;
-  $("zip").disabled = true;
-  bar.say(`Packing ${done.length} file(s) into a ZIP…`);
-  // The engine's `zip` operation takes the files one after another in one buffer, with their names and sizes.
-  const keepFolders = $("zip-folders").checked;
-  const files = done.map((i) => {
-    const folder = keepFolders && i.path.includes("/") ? i.path.slice(0, i.path.lastIndexOf("/") + 1) : "";
-    return { name: folder + i.output.name, size: i.output.data.byteLength, modified: i.file.lastModified };
-  });
-  const joined = await new Blob(done.map((i) => i.output.data)).arrayBuffer();
-  const keepDates = Boolean(panel.recipe?.output?.keep_file_dates);  // else the engine dates every entry 1980-01-01
-  const result = await engine.call("zip", "image-studio.zip", joined,
-    { files, folders: keepFolders, keep_file_dates: keepDates });
+  const options = { folders: $("zip-folders").checked,
+    keepDates: Boolean(panel.recipe?.output?.keep_file_dates) };  // else the engine dates every entry 1980-01-01
+  let folder = null;
+  if (toFolder) {
+    try {
+      folder = await window.showDirectoryPicker({ mode: "readwrite", id: "image-studio-results" });
+    } catch {
+      return;  // the user closed the folder picker
+    }
+  }
+  $("zip").disabled = $("save-folder").disabled = true;
+  const step = (finished, total) => bar.say(`${toFolder ? "Saving" : "Packing"} ${finished} of ${total}…`);
+  step(0, done.length);
+  const result = toFolder ? await writeFolder(engine, done, folder, options, step).catch((err) => (
+    { ok: false, error: { message: `${folder.name}: ${err.message}` } })) : await zipResults(engine, done, options, step);
   bar.render();
-  if (!result.ok) return bar.say(`The ZIP could not be made: ${result.error.message}`);
-  saveBytes(result.data, result.mime || "application/zip", result.name || "image-studio.zip");
+  if (!result.ok) return bar.say(`The files could not be saved: ${result.error.message}`);
+  if (!toFolder) saveBytes(result.blob, "application/zip", result.name);
   for (const item of done) item.downloaded = true;
-  bar.say(`Saved ${result.name || "image-studio.zip"} (${done.length} file(s)).`);
+  bar.say(`Saved ${toFolder ? `${done.length} file(s) into ${folder.name}` : `${result.name} (${done.length} file(s))`}.`);
 }
 
 // Closing the tab with results not yet saved loses them: the browser asks first.

@@ -160,8 +160,10 @@ const ready = boot().catch((err) => {
 
 // The result's metadata stays the JSON text Python wrote: posted as one string (cheap to clone) and
 // parsed once, by the page (bridge.js). Parsing it here cost a parse plus a deep clone of every finding.
-function run(op, data, options, name) {
-  const result = api.handle_js(op, data, JSON.stringify(options || {}), name || "");
+// The engine tells each stage of the job (py/imagestudio/progress.py); the page's card shows it.
+function run(op, data, options, name, id) {
+  const report = (stage, label, fraction) => postMessage({ type: "progress", id, stage, label, fraction });
+  const result = api.handle_js(op, data, JSON.stringify(options || {}), name || "", report);
   try {
     const meta = result.get(0);
     const payload = result.get(1);
@@ -183,8 +185,8 @@ const heifPixels = { picture: null, take() { const picture = this.picture; this.
 let heifDecoder = null;
 const HEIF_DECODER_FILES = ["app/heif-decoder.js", "vendor/libheif/libheif-bundle.mjs"];
 
-async function runWithPixels(op, data, options, name) {
-  const first = run(op, data, options, name);
+async function runWithPixels(op, data, options, name, id) {
+  const first = run(op, data, options, name, id);
   if (first.bytes || !first.meta.includes('"needs_decoder"')) return first;
   const { decoder } = JSON.parse(first.meta).error;
   if (!heifDecoder) pyodide.registerJsModule("imagestudio_heif", heifPixels);
@@ -196,7 +198,7 @@ async function runWithPixels(op, data, options, name) {
     return { error: `the decoder could not be loaded (${err && err.message ? err.message : err})` };
   });
   try {
-    return run(op, data, options, name);
+    return run(op, data, options, name, id);
   } finally {
     heifPixels.picture = null;
   }
@@ -225,7 +227,7 @@ self.onmessage = async (event) => {
     return;
   }
   try {
-    const { meta, bytes } = await runWithPixels(op, new Uint8Array(data || new ArrayBuffer(0)), options, name);
+    const { meta, bytes } = await runWithPixels(op, new Uint8Array(data || new ArrayBuffer(0)), options, name, id);
     const buffer = bytes ? bytes.buffer : null;
     postMessage({ id, meta, data: buffer }, buffer ? [buffer] : []);
   } catch (err) {

@@ -8,8 +8,9 @@ The web worker, the tests and the command line all call this. A result is either
 import json
 import os
 
-from . import __version__, names, receipt
+from . import __version__, names, progress, receipt
 from .archive import zip_op
+from .zip_parts import zip_end_op, zip_entry_op, zip_names_op
 from .cleaning import clean_op, inspect
 from .errors import BadOptions, EngineError
 from .policy import CleanPolicy
@@ -41,6 +42,9 @@ OPERATIONS = {
     "clean": clean_op,       # metadata removed, verified by re-inspection (cleaning.py)
     "process": process,      # recipe: crop, resize, watermark, re-encode (process.py)
     "zip": zip_op,           # many results -> one ZIP (archive.py)
+    "zip_names": zip_names_op,  # a streamed ZIP, piece by piece: names and dates first (zip_parts.py),
+    "zip_entry": zip_entry_op,  # then each entry's header (the page adds the result's own bytes),
+    "zip_end": zip_end_op,      # then the central directory
     "presets": presets_op,   # the catalogue: recipe defaults, presets, choices, page facts (catalogue.py)
     "receipt": receipt.receipt_op,  # the privacy receipt of a batch, JSON or a readable page (receipt.py)
     "import_recipe": import_op,  # a recipe file checked against the engine's schema (recipe.py)
@@ -50,13 +54,16 @@ OPERATIONS = {
 RECEIPTS = {"clean", "process"}  # operations whose results carry a privacy receipt (receipt.py)
 
 
-def handle(op: str, data: bytes, options: dict | None = None, name: str = "") -> dict:
-    """Run one operation on one file; never raises for bad input, returns an error result instead."""
+def handle(op: str, data: bytes, options: dict | None = None, name: str = "",
+           on_progress: progress.Callback | None = None) -> dict:
+    """Run one operation on one file; never raises for bad input, returns an error result instead.
+    on_progress(stage, label, fraction), if given, hears each stage of the work (progress.py)."""
     try:
         if op not in OPERATIONS:
             raise BadOptions(f"unknown operation {op!r}")
         raw = bytes(data)
-        result = OPERATIONS[op](raw, name, options or {})
+        with progress.reporting(on_progress):
+            result = OPERATIONS[op](raw, name, options or {})
         if op in RECEIPTS and result.get("ok") and result.get("data") is not None:
             policy = CleanPolicy.from_dict((options or {}).get("policy")).to_dict()
             _named(result, name, options or {})
@@ -71,10 +78,11 @@ def handle(op: str, data: bytes, options: dict | None = None, name: str = "") ->
         return {"ok": False, "error": {"code": "internal", "message": message}}
 
 
-def handle_js(op: str, data, options_json: str, name: str):
-    """Adapter for the web worker: JS bytes in, (metadata JSON, payload bytes or None) out."""
+def handle_js(op: str, data, options_json: str, name: str, on_progress=None):
+    """Adapter for the web worker: JS bytes in, (metadata JSON, payload bytes or None) out.
+    on_progress: a JS function (stage, label, fraction), or None."""
     raw = bytes(data) if isinstance(data, (bytes, bytearray, memoryview)) else data.to_bytes()  # a JS Uint8Array
-    result = handle(op, raw, json.loads(options_json or "{}"), name)
+    result = handle(op, raw, json.loads(options_json or "{}"), name, on_progress)
     payload = result.pop("data", None)
     return json.dumps(result), payload
 

@@ -6,7 +6,7 @@ alone and passes every re-encoded file through verify_clean.
 
 from typing import Any
 
-from . import colour, names
+from . import colour, names, progress
 from .containers import CONTAINERS, Container
 from .errors import StillDirty
 from .policy import CleanPolicy
@@ -38,6 +38,7 @@ def inspect_report(data: bytes, name: str, fmt: Format) -> dict[str, Any]:
 
 def inspect(data: bytes, name: str = "", options: dict[str, Any] | None = None) -> dict[str, Any]:
     """Operation "inspect": the report alone, no bytes."""
+    progress.stage("reading")
     fmt = recognise(data, name)
     return {"ok": True, "data": None, "mime": fmt.mime, "name": name, "report": inspect_report(data, name, fmt)}
 
@@ -67,10 +68,12 @@ def clean(data: bytes, name: str, policy: CleanPolicy, fmt: Format | None = None
     container = container_for(fmt, name)
     if not container.CLEANABLE:
         raise unsupported(fmt, name)
+    progress.stage("cleaning")
     before = container.inspect(data, name)
     cleaned = container.clean(data, policy, name)
     notes = container.notes(data, name)  # before verify: shares the parse
     notes += colour.lossless_notes(before, policy.keep_icc)
+    progress.stage("checking")
     after = verify_clean(cleaned, policy, name)
     # Honest about what left: an allowed item counts as kept only if the output really still shows it.
     still_there = {(f.key, f.value) for f in after}

@@ -29,7 +29,7 @@ from dataclasses import replace
 
 from PIL import Image
 
-from . import cleaning, colour, encode, lossless_shrink, names
+from . import cleaning, colour, encode, lossless_shrink, names, progress
 from .decode import Decoded, decode
 from .encode import png_optimise
 from .errors import BadOptions, EngineError
@@ -112,6 +112,7 @@ def _reencode(data: bytes, name: str, recipe: Recipe, fmt: Format) -> dict:
         outcome.data, detail = png_optimise.optimise(outcome.data, _label(name))
         steps.append({"step": "oxipng", "detail": detail})
     clock["encode"] = time.perf_counter()
+    progress.stage("checking")
     kept = _verify(outcome.data, replace(recipe.policy, keep_icc=True) if colours.kept_unasked else recipe.policy,
                    name)
     notes = _notes(decoded, outcome, inspected, fmt, colours, kept)
@@ -135,6 +136,7 @@ def _decode_and_fit(data: bytes, name: str, recipe: Recipe, fmt: Format, out_fmt
     # Luma first (decode.py) when the pixels are only shrunk: nothing cropped or drawn on them.
     luma_first = chroma_420 and recipe.resize.active and not recipe.crop.active and not recipe.watermark.active
     # YCbCr only for a JPEG output: a watermark converts to RGB itself.
+    progress.stage("decoding")
     decoded = decode(data, name, ratio, want_ycbcr=out_fmt == "jpeg", luma_first=luma_first, fmt=fmt)
     clock["decode"] = time.perf_counter()
     steps = []
@@ -147,6 +149,7 @@ def _decode_and_fit(data: bytes, name: str, recipe: Recipe, fmt: Format, out_fmt
         what += f", turned {recipe.crop.rotate}° clockwise" if recipe.crop.rotate else ""
         steps.append({"step": "crop", "detail": f"{what} -> {_size(frames[0], decoded.draft_scale)}"})
     if recipe.resize.active:
+        progress.stage("resizing")
         frames = _resize(frames, decoded, recipe, name, chroma_420, steps)
     return decoded, frames, steps
 
@@ -190,6 +193,7 @@ def _watermark(frames: list[Image.Image], recipe: Recipe, logo: Image.Image | No
                steps: list[dict]) -> list[Image.Image]:
     if not recipe.watermark.active:
         return frames
+    progress.stage("watermarking")
     stamp = watermark.build(frames[0].size, recipe.watermark, logo, name)
     steps.append({"step": "watermark", "detail": f"{'logo' if logo is not None else 'text'}, "
                                                  f"{recipe.watermark.position}"})

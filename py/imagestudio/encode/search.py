@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from PIL import Image
 
+from .. import progress
 from ..errors import BadOptions, TargetNotMet
 from ..quality import Reference
 from ..recipe import AUTO_QUALITY, Encode
@@ -22,6 +23,7 @@ from . import proxy, writers
 from .jpeg_tables import JPEG_CHOSEN_QUALITY_TABLES
 
 AUTO_QUALITIES = tuple(range(30, 96, 5))  # auto quality picks one of these (4 trials by bisection)
+AUTO_TRIALS = math.ceil(math.log2(len(AUTO_QUALITIES)))  # encodes auto quality's bisection expects
 TARGET_MAX_QUALITY = 90          # target size: no higher unless the recipe sets a higher quality
 TARGET_QUALITY_FLOOR = 40        # below this it looks worse to compress harder than to shrink
 MIN_SIDE = 64                    # target size never shrinks the longer side below this
@@ -69,7 +71,10 @@ def compress(frames: list, enc: Encode, fmt: str, icc=None, durations=None, loop
                      + (f"; used quality {settings.quality}" if settings.lossy else ""))
         level = None
 
+    progress.expect_trials(AUTO_TRIALS if level is not None else 1)
+
     def save(pictures, s):
+        progress.trial()
         return writers.save(pictures, s, icc, durations, loop, copyright, taken)
 
     ssim, tries = None, 0
