@@ -13,6 +13,14 @@ const MAX_WORKERS = 4;  // each worker holds its own Python heap; more than 4 co
 const JOB_BUDGET_MS = 60_000;
 const JOB_BUDGET_PER_MB_MS = 5_000;
 
+// A wasm heap only grows: a worker that has held a big picture keeps that memory for good. One whose heap
+// passed GROWN_HEAP_BYTES is replaced after its job; when the pool has had nothing to do for IDLE_MS, the extra
+// workers end and the last one is replaced by a fresh one if its heap grew. (Tests shorten IDLE_MS with
+// globalThis.imageStudioIdleMs.)
+const GROWN_HEAP_BYTES = 512 * 2 ** 20;
+const IDLE_MS = 30_000;
+const FRESH_HEAP_SLACK = 64 * 2 ** 20;  // what a fresh engine's heap may grow by before "grown" applies when idle
+
 function jobBudgetMs(data) {
   const base = Number(globalThis.imageStudioJobTimeoutMs) || JOB_BUDGET_MS;
   return base + (data && data.byteLength ? (data.byteLength / 1e6) * JOB_BUDGET_PER_MB_MS : 0);
@@ -60,6 +68,7 @@ export class EngineBridge extends EventTarget {
       if (!this.ready) this.dispatchEvent(new CustomEvent("boot", { detail: msg }));
     } else if (msg.type === "ready") {
       slot.ready = true;
+      slot.heapBytes = slot.freshHeapBytes = msg.heapBytes;
       if (!this.ready) {
         this.ready = true;
         this.versions = msg.versions;
@@ -67,6 +76,7 @@ export class EngineBridge extends EventTarget {
         this.dispatchEvent(new CustomEvent("ready", { detail: msg }));
       }
       this.pump();
+      this.whenIdle();  // a worker that started for jobs others have finished meanwhile
     } else if (msg.type === "fatal") {
       this.retire(slot);
       this.bootFailed(msg.message);
@@ -78,13 +88,17 @@ export class EngineBridge extends EventTarget {
       const job = slot.job;
       clearTimeout(slot.timer);
       slot.job = null;
+      slot.heapBytes = msg.heapBytes ?? slot.heapBytes;
+      if (slot.heapBytes > GROWN_HEAP_BYTES) this.renew(slot);
       this.pump();  // the worker starts its next job while this one's report is read
       this.finish(job, engineResult(msg, job.name));
+      this.whenIdle();
     }
   }
 
   // Send waiting jobs, oldest first, to idle ready workers; add a worker while jobs still wait.
   pump() {
+    if (this.queue.length) clearTimeout(this.idleTimer);
     for (const slot of this.workers) {
       if (!this.queue.length) break;
       if (slot.ready && !slot.job) this.send(slot, this.queue.shift());
@@ -125,6 +139,24 @@ export class EngineBridge extends EventTarget {
       }
     }, budget);
     slot.worker.postMessage({ id, type, op, name, data, options }, transfer);
+  }
+
+  // A worker whose heap grew gives its memory back: it ends and a fresh one starts in its place.
+  renew(slot) {
+    this.retire(slot);
+    this.spawn();
+  }
+
+  // Once nothing has been asked for IDLE_MS: one worker stays (a fresh one if this one's heap grew).
+  whenIdle() {
+    clearTimeout(this.idleTimer);
+    if (this.queue.length || this.workers.some((s) => s.job || !s.ready)) return;
+    this.idleTimer = setTimeout(() => {
+      if (this.queue.length || this.workers.some((s) => s.job || !s.ready)) return;
+      const [keep, ...extra] = this.workers;
+      for (const slot of extra) this.retire(slot);
+      if (keep && keep.heapBytes > (keep.freshHeapBytes ?? 0) + FRESH_HEAP_SLACK) this.renew(keep);
+    }, Number(globalThis.imageStudioIdleMs) || IDLE_MS);
   }
 
   retire(slot) {

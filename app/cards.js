@@ -2,7 +2,7 @@
 // the file reveals (or, once cleaned, what was removed), one status line, the download, and the report folded
 // into one line that opens into the full list.
 import { el, button, uid } from "./dom.js";
-import { formatBytes, blobUrl, PREVIEW_TYPE } from "./files.js";
+import { formatBytes, blobUrl } from "./files.js";
 import { reportLine, findingRows, placeText, localDate } from "./report-view.js";
 
 const KIND_WORDS = { location: "location", device: "camera", time: "time taken", people: "names",
@@ -41,16 +41,13 @@ export class FileCard {
     // The thumbnail is a button: it makes this the photo the watermark preview is drawn on (keyboard too).
     const thumbBox = button("", "thumb", { "aria-label": `Thumbnail of ${path}: show the watermark preview on it` });
     thumbBox.addEventListener("click", () => onSelect());
-    this.thumbUrl = blobUrl(file, PREVIEW_TYPE);  // never the file's own type (an SVG would be active)
+    // The engine's small thumbnail (py/imagestudio/thumbnails.py), made from a reduced decode when it reads
+    // the file: no blob: URL of the original per card, and HEIC gets one too.
+    this.thumbUrl = null;
+    this.thumbBox = thumbBox;
     this.thumb = el("img");
     this.thumb.alt = "";
     this.thumb.decoding = "async";
-    this.thumb.loading = "lazy";
-    this.thumb.src = this.thumbUrl;
-    this.thumb.addEventListener("load", () => {
-      if (!this.dims.textContent) this.setDimensions(this.thumb.naturalWidth, this.thumb.naturalHeight);
-      this.cropButton.hidden = !this.canCrop();
-    });
     this.thumb.addEventListener("error", () => thumbBox.classList.add("no-preview"));
     thumbBox.append(this.thumb, el("span", "thumb-fallback", "No preview"));
 
@@ -113,7 +110,17 @@ export class FileCard {
   }
 
   canCrop() {
-    return Boolean(this.thumb.naturalWidth) && this.item.state !== "error";
+    return Boolean(this.item.report?.upright) && this.item.state !== "error";
+  }
+
+  // The thumbnail arrives with the engine's report; without one (pixels it cannot read) the card says so.
+  showThumbnail(thumbnail) {
+    this.shownThumbnail = thumbnail;
+    if (this.thumbUrl) URL.revokeObjectURL(this.thumbUrl);
+    this.thumbUrl = thumbnail ? blobUrl(thumbnail, "image/jpeg") : null;
+    this.thumbBox.classList.toggle("no-preview", !thumbnail);
+    if (this.thumbUrl) this.thumb.src = this.thumbUrl;
+    else this.thumb.removeAttribute("src");
   }
 
   setDimensions(width, height) {
@@ -131,6 +138,7 @@ export class FileCard {
     this.root.classList.toggle("stale", item.stale);
     this.root.classList.toggle("cropped", Boolean(item.box));
     if (item.report !== this.shownReport) this.showReport(item.report);
+    if (item.report && item.thumbnail !== this.shownThumbnail) this.showThumbnail(item.thumbnail);
     if (item.output !== this.shownOutput) this.showResult(item.output);
     if (item.error !== this.shownError) this.showError(item.error);
     this.retryButton.hidden = !(item.state === "cancelled" || (item.state === "error" && item.error?.retryable));
@@ -165,7 +173,9 @@ export class FileCard {
     this.shownReport = report;
     this.details.replaceChildren();
     if (!report) return;
-    if (report.width && report.height) this.setDimensions(report.width, report.height);
+    const [width, height] = report.upright || [report.width, report.height];
+    this.setDimensions(width, height);
+    this.cropButton.hidden = !this.canCrop();
     const summary = report.summary || {};
     this.reportLine.hidden = false;
     const more = button("Details", "button quiet details-toggle", { "aria-controls": this.details.id,
@@ -302,7 +312,7 @@ export class FileCard {
   }
 
   dispose() {
-    URL.revokeObjectURL(this.thumbUrl);
+    if (this.thumbUrl) URL.revokeObjectURL(this.thumbUrl);
     if (this.downloadUrl) URL.revokeObjectURL(this.downloadUrl);
     this.root.remove();
   }

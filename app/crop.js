@@ -2,6 +2,7 @@
 // Coordinates are in the photo's own pixels (as the browser shows it, EXIF orientation applied —
 // the engine applies it too before cropping). The output pixels are cut by Python.
 import { button } from "./dom.js";
+import { blobUrl, PREVIEW_TYPE } from "./files.js";
 
 const $ = (id) => document.getElementById(id);
 const ORIGINAL = -1;  // the photo's own shape
@@ -70,10 +71,16 @@ export class CropEditor {
   // Resolves with {crop: {x, y, width, height} | null, rotate} or null when cancelled.
   open(card, current) {
     this.card = card;
-    this.width = card.thumb.naturalWidth;
-    this.height = card.thumb.naturalHeight;
-    if (!this.width || !this.height) return Promise.resolve(null);  // the browser cannot show this format
-    this.image.src = card.thumbUrl;
+    // Coordinates are the picture's own (upright, from the engine); what is shown is the original where the
+    // browser can show it, else the engine's thumbnail (HEIC). Its blob: URL lives while the editor is open.
+    [this.width, this.height] = card.item.report?.upright || [0, 0];
+    if (!this.width || !this.height) return Promise.resolve(null);  // the engine could not read its pixels
+    this.originalUrl = blobUrl(card.item.file, PREVIEW_TYPE);  // never the file's own type (an SVG would be active)
+    this.image.onerror = () => {
+      this.image.onerror = null;
+      if (card.thumbUrl) this.image.src = card.thumbUrl;
+    };
+    this.image.src = this.originalUrl;
     this.rotate = current?.rotate || 0;
     const c = current?.crop;
     this.setAspect(0);
@@ -85,6 +92,7 @@ export class CropEditor {
     this.fit();
     return new Promise((resolve) => {
       this.dialog.addEventListener("close", () => {
+        URL.revokeObjectURL(this.originalUrl);
         card.cropButton.focus();
         if (this.dialog.returnValue !== "apply") return resolve(null);
         const whole = this.rect.x === 0 && this.rect.y === 0 && this.rect.w === this.width && this.rect.h === this.height;

@@ -11,8 +11,10 @@ export class FileItem extends EventTarget {
     this.status = "";        // the line shown under the name
     this.progress = null;    // 0..1 within the job in flight, as the engine reports its stages (null: not yet)
     this.report = null;      // the engine's `inspect` report
+    this.thumbnail = null;   // a small JPEG Blob the engine made with the report (none: no preview)
     this.output = null;      // the engine's last result {data, mime, name, report}
     this.error = null;       // {message, retryable}
+    this.index = 0;          // its number in the batch, set by FileItems
     this.box = null;         // this photo's own crop [left, top, right, bottom] from the crop editor
     this.rotate = 0;         // and its clockwise quarter turn
     this.recipeKey = undefined;  // the recipe `output` was made with (JSON)
@@ -41,6 +43,7 @@ export class FileItems extends EventTarget {
 
   add(item) {
     this.items.push(item);
+    item.index = this.items.length;  // its number in the batch (1-based), kept without searching the list
     item.addEventListener("change", this.onItemChange);
     this.changed();
   }
@@ -49,6 +52,7 @@ export class FileItems extends EventTarget {
     item.job?.abort();  // its jobs leave the engine's queue, or end their worker
     item.removeEventListener("change", this.onItemChange);
     this.items = this.items.filter((i) => i !== item);
+    this.items.forEach((i, n) => { i.index = n + 1; });
     this.changed();
   }
 

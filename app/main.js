@@ -110,9 +110,18 @@ function rerunStale() {
 
 // --- files -------------------------------------------------------------------------------------------------
 
-function addFiles(entries, skipped = []) {
+// Cards are made a slice at a time: a folder of hundreds of files never holds the page for long.
+const ADD_SLICE_MS = 25;
+const nextTask = () => new Promise((resolve) => setTimeout(resolve));
+
+async function addFiles(entries, skipped = []) {
   bar.setSkipped(skipped);
+  let sliceStart = performance.now();
   for (const { file, path } of entries) {
+    if (performance.now() - sliceStart > ADD_SLICE_MS) {
+      await nextTask();
+      sliceStart = performance.now();
+    }
     const item = new FileItem(file, path);
     const card = new FileCard(item, {
       facts: badgeFacts,
@@ -145,11 +154,28 @@ function removeItem(item) {
 }
 
 function recipeFor(item) {
-  return panel.recipeFor({ box: item.box, rotate: item.rotate, index: items.items.indexOf(item) + 1 });
+  return panel.recipeFor({ box: item.box, rotate: item.rotate, index: item.index });
 }
 
+// The recipe as text, read once per task however many files ask (the batch bar asks for every file each frame).
+let recipeText = null;
+function currentRecipeText() {
+  if (recipeText === null) {
+    recipeText = JSON.stringify(panel.recipe);
+    queueMicrotask(() => { recipeText = null; });
+  }
+  return recipeText;
+}
+
+// A file's recipe as text (what its result was made with is compared with it): made again only when the
+// recipe, the file's crop or turn, or its number in the batch changed.
 function keyFor(item) {
-  return JSON.stringify(recipeFor(item));
+  const base = currentRecipeText();
+  const memo = item.keyMemo;
+  if (!memo || memo.base !== base || memo.index !== item.index || memo.box !== item.box || memo.rotate !== item.rotate) {
+    item.keyMemo = { base, index: item.index, box: item.box, rotate: item.rotate, key: JSON.stringify(recipeFor(item)) };
+  }
+  return item.keyMemo.key;
 }
 
 // Errors where trying again can help; the engine's other codes describe the file itself.
@@ -171,10 +197,12 @@ async function run(item) {
   const onProgress = ({ label, fraction }) => item.update({ status: label, progress: fraction });
   try {
     if (!item.report) {
-      const inspected = await engine.call("inspect", item.path, item.file, {}, { signal, onStart: started("Reading…"), onProgress });
+      const inspected = await engine.call("inspect", item.path, item.file, { thumbnail: true },
+        { signal, onStart: started("Reading…"), onProgress });
       if (signal.aborted) return;
       if (!inspected.ok) return fail(item, inspected.error);
-      item.update({ report: inspected.report, state: "queued", status: "Waiting…" });  // the process job waits its turn
+      const thumbnail = inspected.data ? new Blob([inspected.data], { type: "image/jpeg" }) : null;
+      item.update({ report: inspected.report, thumbnail, state: "queued", status: "Waiting…" });  // process waits its turn
     }
     const hasProcess = await catalogueReady;
     if (signal.aborted) return;
@@ -240,7 +268,7 @@ $("clear").addEventListener("click", () => {
   $("dropzone").focus();
 });
 $("zip").addEventListener("click", () => downloadAll(false));
-$("save-folder").hidden = !canWriteFolder();
+$("save-folder").hidden = !canWriteFolder();  // shown in the page as served: no layout shift where it stays
 $("save-folder").addEventListener("click", () => downloadAll(true));
 $("receipt").addEventListener("click", () => downloadReceipt(true));
 $("receipt-json").addEventListener("click", () => downloadReceipt(false));

@@ -141,7 +141,8 @@ async function boot() {
   const versions = JSON.parse(JSON.stringify(api.versions().toJs({ dict_converter: Object.fromEntries })));
   versions.pyodide = pyodide.version;
   stage(3, 3, "Ready");
-  postMessage({ type: "ready", versions, pythonStart, bootMs: Math.round(performance.now() - started) });
+  postMessage({ type: "ready", versions, pythonStart, bootMs: Math.round(performance.now() - started),
+    heapBytes: pyodide._module.HEAP8.buffer.byteLength });
 }
 
 // A start that fails says why in one sentence: the refused file, or the last line of Python's error
@@ -229,7 +230,8 @@ self.onmessage = async (event) => {
   try {
     const { meta, bytes } = await runWithPixels(op, new Uint8Array(data || new ArrayBuffer(0)), options, name, id);
     const buffer = bytes ? bytes.buffer : null;
-    postMessage({ id, meta, data: buffer }, buffer ? [buffer] : []);
+    // The wasm heap never shrinks: its size tells the bridge when this worker is worth replacing.
+    postMessage({ id, meta, data: buffer, heapBytes: pyodide._module.HEAP8.buffer.byteLength }, buffer ? [buffer] : []);
   } catch (err) {
     if (err && err.pyodide_fatal_error) {
       // Python itself died (out of memory, a wasm trap): this worker is useless now. The bridge fails this

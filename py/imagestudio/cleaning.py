@@ -6,9 +6,9 @@ alone and passes every re-encoded file through verify_clean.
 
 from typing import Any
 
-from . import colour, names, progress
+from . import colour, names, progress, thumbnails
 from .containers import CONTAINERS, Container
-from .errors import StillDirty
+from .errors import BadOptions, StillDirty
 from .policy import CleanPolicy
 from .report import Finding, sort_findings, summarize
 from .sniff import Format, recognise, unsupported
@@ -37,10 +37,19 @@ def inspect_report(data: bytes, name: str, fmt: Format) -> dict[str, Any]:
 
 
 def inspect(data: bytes, name: str = "", options: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Operation "inspect": the report alone, no bytes."""
+    """Operation "inspect": the report; with options {"thumbnail": true} also data = a small JPEG to show
+    (thumbnails.py) and report.upright = the picture's full size, upright. Otherwise no bytes."""
+    options = options or {}
+    if set(options) - {"thumbnail"} or not isinstance(options.get("thumbnail", False), bool):
+        raise BadOptions(f"{name or 'this file'}: inspect takes only the option thumbnail (true or false)")
     progress.stage("reading")
     fmt = recognise(data, name)
-    return {"ok": True, "data": None, "mime": fmt.mime, "name": name, "report": inspect_report(data, name, fmt)}
+    report = inspect_report(data, name, fmt)
+    made = thumbnails.thumbnail(data, name, fmt) if options.get("thumbnail") and fmt.supported else None
+    if made:
+        report["upright"] = list(made[1])
+    return {"ok": True, "data": made[0] if made else None, "mime": "image/jpeg" if made else fmt.mime, "name": name,
+            "report": report}
 
 
 def verify_clean(output: bytes, policy: CleanPolicy, name: str = "") -> list[Finding]:

@@ -9,13 +9,14 @@ from studio_helpers import GPS_LATLON, card, download_card, drop, gps_photo, ima
 
 def test_picker_drop_and_paste_make_cards_with_badges_and_reports(context, page, tmp_path):
     context.grant_permissions(["clipboard-read", "clipboard-write"])
-    # A card appears at once, before the engine has even started.
+    # A card appears at once, before the engine has even started; its thumbnail and size come from the engine.
     pick(page, tmp_path, {"beach.jpg": gps_photo((120, 80))})
     beach = card(page, "beach.jpg")
     beach.locator(".file-size").wait_for()
-    assert beach.locator(".file-dims").inner_text() == "120 × 80"  # the browser already shows the photo
-    assert beach.locator(".thumb img").evaluate("img => img.naturalWidth") == 120
     wait_engine_ready(page)
+    beach.locator(".file-dims", has_text="120 × 80").wait_for(timeout=60_000)
+    beach.locator(".thumb img[src^='blob:']").wait_for(state="attached")
+    assert beach.locator(".thumb img").evaluate("img => img.decode().then(() => img.naturalWidth)") == 120
 
     # Once cleaned, the badge says calmly what was removed; the report stays folded into one line.
     badge = beach.get_by_role("button", name=re.compile("^Removed location, camera"))
