@@ -16,6 +16,10 @@ Targets are checked here, never by timed tests. Sections:
                tasks (Long Tasks API) and the longest gap between frames (target: under 200 ms)
   compression  bytes at equal SSIM against MozJPEG q75 (see compression.py)
   heif         HEIC/AVIF lossless clean speed against the JPEG clean, a 12 MP HEIC converted (see heif_speed.py)
+  batch200     200 small files picked at once: the longest main-thread task (see batch_scale.py)
+  batch500     500 x 12 MP phone photos as a folder, clean and Share safely, to the ZIP saved: seconds, the
+               browser's peak memory, the longest main-thread task; every ZIP entry checked against its input
+  folder_clean 200 phone JPEGs (~600 MB) from the drop to the ZIP saved, against exiftool over the same files
 """
 
 import argparse
@@ -29,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "py"))
 
+import batch_scale  # noqa: E402
 import compression  # noqa: E402
 import heif_speed  # noqa: E402
 import in_browser  # noqa: E402
@@ -37,7 +42,8 @@ import photos  # noqa: E402
 import startup  # noqa: E402
 from imagestudio.recipe import PRESETS  # noqa: E402
 
-SECTIONS = ("startup", "per_image", "clean", "batch", "memory", "responsive", "compression", "heif")
+SECTIONS = ("startup", "per_image", "clean", "batch", "memory", "responsive", "compression", "heif",
+            "batch200", "batch500", "folder_clean")  # the last three: batch_scale.py
 PER_IMAGE_RECIPE = {"resize": {"long_edge": native.LONG_EDGE}, "encode": {"format": "jpeg", "quality": native.QUALITY}}
 SHARE_RECIPE = PRESETS["share"]["recipe"]
 BATCH_SIZE = 24
@@ -279,6 +285,10 @@ def main(argv=None) -> int:
         if "startup" in only:
             log("startup")
             report["startup"] = bench_startup(pw, args.runs, args.baseline)
+        for section in ("batch200", "batch500", "folder_clean"):  # each in fresh browser profiles of its own
+            if section in only:
+                log(section)
+                report[section] = batch_scale.SECTIONS[section](pw, url, args.batch_runs)
         browser = pw.chromium.launch(executable_path=in_browser.chromium_path(), args=in_browser.CHROMIUM_ARGS)
         context = browser.new_context()
         for section, run in (("per_image", lambda: bench_per_image(context, url, inputs, args.runs)),
