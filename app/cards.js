@@ -31,8 +31,18 @@ export function resultBadge(removed) {
   return { tone: "calm", text: `Removed ${words.slice(0, 2).join(", ")}${words.length > 2 ? "…" : ""}` };
 }
 
+// A thumbnail is asked for only when its card comes near the screen: even at 1/8 scale a 12 MP JPEG costs a
+// full entropy decode (~0.5 s in wasm), which a folder of 500 photos should not pay 500 times before its results.
+const nearScreen = new IntersectionObserver((entries) => {
+  for (const entry of entries) {
+    if (!entry.isIntersecting) continue;
+    nearScreen.unobserve(entry.target);
+    entry.target.onNearScreen?.();
+  }
+}, { rootMargin: "400px" });
+
 export class FileCard {
-  constructor(item, { onRemove, onCrop, onCompare, onSelect, onRetry, onShare, facts }) {
+  constructor(item, { onRemove, onCrop, onCompare, onSelect, onRetry, onShare, onVisible, facts }) {
     this.item = item;
     this.facts = facts;  // () => {kept, policy}: from the catalogue and the current recipe
     const { file, path } = item;
@@ -41,8 +51,8 @@ export class FileCard {
     // The thumbnail is a button: it makes this the photo the watermark preview is drawn on (keyboard too).
     const thumbBox = button("", "thumb", { "aria-label": `Thumbnail of ${path}: show the watermark preview on it` });
     thumbBox.addEventListener("click", () => onSelect());
-    // The engine's small thumbnail (py/imagestudio/thumbnails.py), made from a reduced decode when it reads
-    // the file: no blob: URL of the original per card, and HEIC gets one too.
+    // The engine's small thumbnail (py/imagestudio/thumbnails.py), made from a reduced decode once the card is
+    // near the screen: no blob: URL of the original per card, and HEIC gets one too.
     this.thumbUrl = null;
     this.thumbBox = thumbBox;
     this.thumb = el("img");
@@ -107,10 +117,12 @@ export class FileCard {
     });
     item.addEventListener("change", () => this.render());
     this.render();
+    this.root.onNearScreen = () => onVisible?.();
+    nearScreen.observe(this.root);
   }
 
   canCrop() {
-    return Boolean(this.item.report?.upright) && this.item.state !== "error";
+    return Boolean(this.item.upright) && this.item.state !== "error";
   }
 
   // The thumbnail arrives with the engine's report; without one (pixels it cannot read) the card says so.
@@ -121,6 +133,8 @@ export class FileCard {
     this.thumbBox.classList.toggle("no-preview", !thumbnail);
     if (this.thumbUrl) this.thumb.src = this.thumbUrl;
     else this.thumb.removeAttribute("src");
+    if (this.item.upright) this.setDimensions(...this.item.upright);
+    this.cropButton.hidden = !this.canCrop();
   }
 
   setDimensions(width, height) {
@@ -138,7 +152,7 @@ export class FileCard {
     this.root.classList.toggle("stale", item.stale);
     this.root.classList.toggle("cropped", Boolean(item.box));
     if (item.report !== this.shownReport) this.showReport(item.report);
-    if (item.report && item.thumbnail !== this.shownThumbnail) this.showThumbnail(item.thumbnail);
+    if (item.thumbnail !== undefined && item.thumbnail !== this.shownThumbnail) this.showThumbnail(item.thumbnail);
     if (item.output !== this.shownOutput) this.showResult(item.output);
     if (item.error !== this.shownError) this.showError(item.error);
     this.retryButton.hidden = !(item.state === "cancelled" || (item.state === "error" && item.error?.retryable));
@@ -173,9 +187,7 @@ export class FileCard {
     this.shownReport = report;
     this.details.replaceChildren();
     if (!report) return;
-    const [width, height] = report.upright || [report.width, report.height];
-    this.setDimensions(width, height);
-    this.cropButton.hidden = !this.canCrop();
+    if (report.width && report.height) this.setDimensions(report.width, report.height);
     const summary = report.summary || {};
     this.reportLine.hidden = false;
     const more = button("Details", "button quiet details-toggle", { "aria-controls": this.details.id,

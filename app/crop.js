@@ -73,7 +73,7 @@ export class CropEditor {
     this.card = card;
     // Coordinates are the picture's own (upright, from the engine); what is shown is the original where the
     // browser can show it, else the engine's thumbnail (HEIC). Its blob: URL lives while the editor is open.
-    [this.width, this.height] = card.item.report?.upright || [0, 0];
+    [this.width, this.height] = card.item.upright || [0, 0];
     if (!this.width || !this.height) return Promise.resolve(null);  // the engine could not read its pixels
     this.originalUrl = blobUrl(card.item.file, PREVIEW_TYPE);  // never the file's own type (an SVG would be active)
     this.image.onerror = () => {

@@ -11,7 +11,8 @@ export class FileItem extends EventTarget {
     this.status = "";        // the line shown under the name
     this.progress = null;    // 0..1 within the job in flight, as the engine reports its stages (null: not yet)
     this.report = null;      // the engine's `inspect` report
-    this.thumbnail = null;   // a small JPEG Blob the engine made with the report (none: no preview)
+    this.thumbnail = undefined;  // a small JPEG Blob from the engine (null: its pixels cannot be shown; undefined: not yet)
+    this.upright = null;     // [width, height] of the picture, upright, from the engine with the thumbnail
     this.output = null;      // the engine's last result {data, mime, name, report}
     this.error = null;       // {message, retryable}
     this.index = 0;          // its number in the batch, set by FileItems

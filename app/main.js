@@ -131,6 +131,7 @@ async function addFiles(entries, skipped = []) {
       onSelect: () => select(item),
       onRetry: () => run(item),
       onShare: () => share(item),
+      onVisible: () => showThumbnail(item),
     });
     item.card = card;
     items.add(item);
@@ -138,6 +139,14 @@ async function addFiles(entries, skipped = []) {
     if (!selected) select(item);
     run(item);
   }
+}
+
+// A card near the screen asks the engine for its thumbnail once, ahead of the queue (only visible cards ask).
+async function showThumbnail(item) {
+  const made = await engine.call("inspect", item.path, item.file, { thumbnail: true }, { first: true });
+  if (!items.items.includes(item)) return;
+  const thumbnail = made.ok && made.data ? new Blob([made.data], { type: "image/jpeg" }) : null;
+  item.update({ thumbnail, upright: made.ok ? made.report.upright || null : null });
 }
 
 function select(item) {
@@ -197,12 +206,10 @@ async function run(item) {
   const onProgress = ({ label, fraction }) => item.update({ status: label, progress: fraction });
   try {
     if (!item.report) {
-      const inspected = await engine.call("inspect", item.path, item.file, { thumbnail: true },
-        { signal, onStart: started("Reading…"), onProgress });
+      const inspected = await engine.call("inspect", item.path, item.file, {}, { signal, onStart: started("Reading…"), onProgress });
       if (signal.aborted) return;
       if (!inspected.ok) return fail(item, inspected.error);
-      const thumbnail = inspected.data ? new Blob([inspected.data], { type: "image/jpeg" }) : null;
-      item.update({ report: inspected.report, thumbnail, state: "queued", status: "Waiting…" });  // process waits its turn
+      item.update({ report: inspected.report, state: "queued", status: "Waiting…" });  // the process job waits its turn
     }
     const hasProcess = await catalogueReady;
     if (signal.aborted) return;

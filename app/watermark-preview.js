@@ -31,8 +31,10 @@ export class WatermarkPreview {
 
   setPhoto(card) {
     this.card = card;
-    this.photo = card?.thumb || null;
-    if (this.photo && !this.photo.complete) this.photo.addEventListener("load", () => this.draw(), { once: true });
+    const photo = card?.thumb || null;
+    this.photo = photo;
+    // The engine's thumbnail may arrive (or change) after the photo is chosen: draw it when it does.
+    photo?.addEventListener("load", () => { if (this.photo === photo) this.draw(); });
     this.draw();
   }
 
