@@ -104,8 +104,9 @@ export class EngineBridge extends EventTarget {
       if (slot.ready && !slot.job) this.send(slot, this.queue.shift());
     }
     const booting = this.workers.some((s) => !s.ready);
+    const growing = this.queue.some((job) => job.grow);  // a small job (a thumbnail) never starts a worker
     if (!this.workers.length && this.queue.length) this.spawn();  // new work retries a failed start
-    else if (this.queue.length && this.ready && !booting && this.workers.length < this.size) this.spawn();
+    else if (growing && this.ready && !booting && this.workers.length < this.size) this.spawn();
   }
 
   // A File or Blob is read only now, so a long queue holds no file's bytes.
@@ -206,10 +207,11 @@ export class EngineBridge extends EventTarget {
   // data: an ArrayBuffer (transferred), a File/Blob (read when a worker takes the job) or null.
   // signal: aborting it ends this job only (code "cancelled"); onStart(): called when a worker takes it;
   // onProgress({stage, label, fraction}): each stage the engine reports;
-  // first: it goes to the front of the queue (what the user is looking at).
-  call(op, name, data, options = {}, { signal, onStart, onProgress, first = false } = {}) {
+  // first: it goes to the front of the queue (what the user is looking at); grow: false for small jobs that
+  // wait for a worker rather than start one.
+  call(op, name, data, options = {}, { signal, onStart, onProgress, first = false, grow = true } = {}) {
     return new Promise((resolve) => {
-      const job = { op, name, data, options, id: this.nextId++, resolve, signal, onStart, onProgress };
+      const job = { op, name, data, options, id: this.nextId++, resolve, signal, onStart, onProgress, grow };
       if (signal?.aborted) return resolve(cancelled(job));
       job.onAbort = () => this.abort(job);
       signal?.addEventListener("abort", job.onAbort, { once: true });

@@ -142,9 +142,12 @@ async function addFiles(entries, skipped = []) {
 }
 
 // A card near the screen asks the engine for its thumbnail once, ahead of the queue (only visible cards ask).
+// Removing the card drops the request.
 async function showThumbnail(item) {
-  const made = await engine.call("inspect", item.path, item.file, { thumbnail: true }, { first: true });
-  if (!items.items.includes(item)) return;
+  item.thumbnailJob = new AbortController();
+  const made = await engine.call("inspect", item.path, item.file, { thumbnail: true },
+    { first: true, grow: false, signal: item.thumbnailJob.signal });
+  if (item.thumbnailJob.signal.aborted) return;
   const thumbnail = made.ok && made.data ? new Blob([made.data], { type: "image/jpeg" }) : null;
   item.update({ thumbnail, upright: made.ok ? made.report.upright || null : null });
 }
@@ -157,6 +160,7 @@ function select(item) {
 }
 
 function removeItem(item) {
+  item.thumbnailJob?.abort();
   items.remove(item);  // its jobs stop: queued ones leave the queue, a running one ends only its own worker
   item.card.dispose();
   if (selected === item) select(items.items[0] || null);

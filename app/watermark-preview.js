@@ -56,7 +56,8 @@ export class WatermarkPreview {
     const photo = this.photo;
     if (!photo || !photo.complete || !photo.naturalWidth) {
       this.canvas.hidden = true;
-      this.caption.textContent = this.card ? "This photo cannot be shown here; the watermark will still be drawn." : "Add a photo to see the watermark on it.";
+      const waiting = this.card && this.card.item.thumbnail === undefined;  // the engine's thumbnail is on its way
+      this.caption.textContent = waiting ? "Preparing the preview…" : this.card ? "This photo cannot be shown here; the watermark will still be drawn." : "Add a photo to see the watermark on it.";
       return;
     }
     this.canvas.hidden = false;

@@ -89,7 +89,8 @@ def test_watermark_preview_output_and_compare(page, tmp_path):
     assert "night.jpg" in page.locator("#wm-preview-caption").inner_text()  # the first photo, until another is chosen
     pick(page, tmp_path, {"day.png": plain_png((200, 100), (250, 250, 250))})
     page.get_by_role("button", name="Thumbnail of day.png: show the watermark preview on it").press("Enter")
-    assert page.locator("#wm-preview-caption").inner_text() == "Preview on day.png"
+    # Drawn once the engine's thumbnail of day.png has arrived.
+    page.locator("#wm-preview-caption", has_text="Preview on day.png").wait_for(timeout=60_000)
     assert preview.evaluate("c => c.width / c.height") == 2
     page.get_by_role("button", name="Thumbnail of night.jpg: show the watermark preview on it").click()
     bare = preview.evaluate("c => c.toDataURL()")  # bottom right, the default place
