@@ -11,7 +11,7 @@ export class FileItem extends EventTarget {
     this.status = "";        // the line shown under the name
     this.progress = null;    // 0..1 within the job in flight, as the engine reports its stages (null: not yet)
     this.report = null;      // the engine's `inspect` report
-    this.thumbnail = undefined;  // a small JPEG Blob from the engine (null: its pixels cannot be shown; undefined: not yet)
+    this.thumbnail = undefined;  // a small JPEG Blob from the engine (null: pixels it cannot show; undefined: not yet)
     this.upright = null;     // [width, height] of the picture, upright, from the engine with the thumbnail
     this.output = null;      // the engine's last result {data, mime, name, report}
     this.error = null;       // {message, retryable}

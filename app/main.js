@@ -210,7 +210,8 @@ async function run(item) {
   const onProgress = ({ label, fraction }) => item.update({ status: label, progress: fraction });
   try {
     if (!item.report) {
-      const inspected = await engine.call("inspect", item.path, item.file, {}, { signal, onStart: started("Reading…"), onProgress });
+      const inspected = await engine.call("inspect", item.path, item.file, {},
+        { signal, onStart: started("Reading…"), onProgress });
       if (signal.aborted) return;
       if (!inspected.ok) return fail(item, inspected.error);
       item.update({ report: inspected.report, state: "queued", status: "Waiting…" });  // the process job waits its turn
@@ -313,13 +314,16 @@ async function downloadAll(toFolder) {
   $("zip").disabled = $("save-folder").disabled = true;
   const step = (finished, total) => bar.say(`${toFolder ? "Saving" : "Packing"} ${finished} of ${total}…`);
   step(0, done.length);
-  const result = toFolder ? await writeFolder(engine, done, folder, options, step).catch((err) => (
-    { ok: false, error: { message: `${folder.name}: ${err.message}` } })) : await zipResults(engine, done, options, step);
+  const result = toFolder
+    ? await writeFolder(engine, done, folder, options, step)
+      .catch((err) => ({ ok: false, error: { message: `${folder.name}: ${err.message}` } }))
+    : await zipResults(engine, done, options, step);
   bar.render();
   if (!result.ok) return bar.say(`The files could not be saved: ${result.error.message}`);
   if (!toFolder) saveBytes(result.blob, "application/zip", result.name);
   for (const item of done) item.downloaded = true;
-  bar.say(`Saved ${toFolder ? `${done.length} file(s) into ${folder.name}` : `${result.name} (${done.length} file(s))`}.`);
+  const where = toFolder ? `${done.length} file(s) into ${folder.name}` : `${result.name} (${done.length} file(s))`;
+  bar.say(`Saved ${where}.`);
 }
 
 // Closing the tab with results not yet saved loses them: the browser asks first.
