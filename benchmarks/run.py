@@ -20,6 +20,7 @@ Targets are checked here, never by timed tests. Sections:
   batch500     500 x 12 MP phone photos as a folder, clean and Share safely, to the ZIP saved: seconds, the
                browser's peak memory, the longest main-thread task; every ZIP entry checked against its input
   folder_clean 200 phone JPEGs (~600 MB) from the drop to the ZIP saved, against exiftool over the same files
+  target_size  a 12 MP photo to a JPEG/WebP size target in the worker, before/after under Node (see target_size.py)
 """
 
 import argparse
@@ -40,10 +41,11 @@ import in_browser  # noqa: E402
 import native  # noqa: E402
 import photos  # noqa: E402
 import startup  # noqa: E402
+import target_size  # noqa: E402
 from imagestudio.recipe import PRESETS  # noqa: E402
 
 SECTIONS = ("startup", "per_image", "clean", "batch", "memory", "responsive", "compression", "heif",
-            "batch200", "batch500", "folder_clean")  # the last three: batch_scale.py
+            "batch200", "batch500", "folder_clean", "target_size")  # batch200..folder_clean: batch_scale.py
 PER_IMAGE_RECIPE = {"resize": {"long_edge": native.LONG_EDGE}, "encode": {"format": "jpeg", "quality": native.QUALITY}}
 SHARE_RECIPE = PRESETS["share"]["recipe"]
 BATCH_SIZE = 24
@@ -297,7 +299,9 @@ def main(argv=None) -> int:
                              ("memory", lambda: bench_memory(context, url, inputs)),
                              ("responsive", lambda: bench_responsive(browser, url, inputs, args.batch_runs)),
                              ("heif", lambda: heif_speed.measure(in_browser.bench_page, context, url, inputs,
-                                                                 args.runs, stat))):
+                                                                 args.runs, stat)),
+                             ("target_size", lambda: target_size.measure(in_browser.bench_page, context, url, inputs,
+                                                                         args.runs, stat, compression.CORPUS))):
             if section in only:
                 log(section)
                 report[section] = run()

@@ -4,6 +4,7 @@ Encodes are counted by wrapping the writer (writers.save), never timed. Every lo
 table is searched, so a codec added to WRITERS is covered here without a new test.
 """
 
+import dataclasses
 import io
 
 import pytest
@@ -124,3 +125,17 @@ def test_proxy_tiles_are_full_resolution_crops_on_block_boundaries():
     tile = sample.crop((col * proxy.TILE, row * proxy.TILE, (col + 1) * proxy.TILE, (row + 1) * proxy.TILE))
     left, top = lefts[col], tops[row]
     assert tile.tobytes() == picture.crop((left, top, left + proxy.TILE, top + proxy.TILE)).tobytes()
+
+
+@pytest.mark.parametrize("size", [(12000, 50), (700, 600)])
+def test_strips_and_small_pictures_are_searched_at_full_size(size, writer_calls):
+    """Too thin for the proxy's tiles, or too small to be worth one: every trial at full size, exact."""
+    frame = photo(size, seed=7)
+    limit_kb = size_at(frame, "jpeg", 65) / 1024
+    writer_calls.clear()
+    outcome = search.compress([frame], Encode(format="jpeg", target_kb=limit_kb), "jpeg", name="strip.jpg")
+    assert len(outcome.data) <= limit_kb * 1024 and outcome.frames[0].size == frame.size
+    assert all(call[0] == frame.size for call in writer_calls)
+    q = outcome.settings.quality
+    if q < search.TARGET_MAX_QUALITY:  # exact: one quality up would not fit
+        assert len(writers.save([frame], dataclasses.replace(outcome.settings, quality=q + 1))) > limit_kb * 1024

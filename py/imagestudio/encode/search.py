@@ -35,7 +35,7 @@ PROXY_RATIO = 0.9                # first guess of full bytes / (proxy bytes x pi
 FIRST_AIM = 0.95                 # the first full encode aims this far under the target (the guess is +-12%)
 AIM = 0.985                      # later ones, with the ratio calibrated by a full encode (within ~3%)
 STEP_DOWN = 0.03                 # each further miss aims this much lower again
-CLOSE_ENOUGH = 0.95              # a first file this close under the target is kept without a second encode
+CLOSE_ENOUGH = 0.97              # a first file this close under the target is kept without a second encode
 OUT_OF_REACH = 1.12              # shrink at once when the floor is predicted this far over the target
 MAX_FULL_ENCODES = 6             # the bound when predictions miss; the last one tries the lowest quality left
 
@@ -142,7 +142,7 @@ def _fit_target(frames, settings, ceiling, limit, save, name) -> Outcome:
     notes, tries = [], 0
     current = frames
     for _step in range(SHRINK_STEPS + 1):
-        if settings.lossy and proxy.pixels(current[0]) >= PROXY_MIN_PIXELS:
+        if settings.lossy and proxy.pixels(current[0]) >= PROXY_MIN_PIXELS and min(current[0].size) >= proxy.TILE:
             fit = _predicted_quality_under(current[0], settings, ceiling, limit, save)
         elif settings.lossy:
             fit = _highest_quality_under(current, settings, ceiling, limit, save)
