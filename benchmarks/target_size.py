@@ -10,7 +10,8 @@ A 12 MP photo (the benchmark's photo12_0.jpg) -> longest edge 3000 -> at most TA
   corpus                 natively, every corpus photo of >= 1.1 MP at longest edge CORPUS_EDGE, targets of
                          CORPUS_FRACTIONS of its size at quality 90, JPEG and WebP, both searches:
                          bytes / target (min/median/max), full-size encodes (count of writer calls), and SSIM of
-                         the new file minus SSIM of the old one against the picture given to the encoder
+                         the new file minus SSIM of the old one against the picture given to the search (a shrunk
+                         file scaled back up to it; also alone over the cases where both files have the same size)
 """
 
 import io
@@ -114,7 +115,7 @@ def corpus(corpus_dir: Path, stat) -> dict:
             if out.size != frame.size:  # a shrunk file is judged at the size it was asked for
                 out = out.resize(frame.size, Image.Resampling.LANCZOS)
         full = sum(1 for size in calls if size not in trial_sizes)  # the picture's own encodes, at any scale
-        return len(outcome.data) / (kb * 1024), Reference(frame).ssim(out), full, seconds
+        return len(outcome.data) / (kb * 1024), Reference(frame).ssim(out), full, seconds, outcome.frames[0].size
 
     writers.save = counting
     rows: dict = {fmt: [] for fmt in TARGETS_KB}
@@ -132,11 +133,14 @@ def corpus(corpus_dir: Path, stat) -> dict:
     report = {}
     for fmt, cases in rows.items():
         fulls = [c["new"][2] for c in cases]
+        same_size = [c["new"][1] - c["old"][1] for c in cases if c["new"][4] == c["old"][4]]
         report[fmt] = {
             "cases": len(cases),
             "bytes_per_target": stat([c["new"][0] for c in cases]),
             "bytes_per_target_before": stat([c["old"][0] for c in cases]),
             "ssim_minus_before": stat([c["new"][1] - c["old"][1] for c in cases], 4),
+            # Where both files have the same size in pixels (no shrink, or the same one): no resampling in the way.
+            "ssim_minus_before_same_size": stat(same_size or [0.0], 4), "same_size_cases": len(same_size),
             "full_encodes": {str(n): fulls.count(n) for n in sorted(set(fulls))},
             "native_cpu_s": stat([c["new"][3] for c in cases]),
             "native_cpu_s_before": stat([c["old"][3] for c in cases]),
@@ -162,7 +166,7 @@ def measure(bench_page, context, url: str, inputs: dict[str, bytes], runs: int, 
             landing[fmt] = {"bytes_per_target": round(result["size"] / (TARGETS_KB[fmt] * 1024), 3),
                             "quality": result["quality"]}
     page.close()
-    node_runs = max(1, min(runs, 3))
+    node_runs = max(1, min(runs, 3))  # the search before costs ~20 s of CPU per WebP run
     node = _in_node(inputs[PHOTO], node_runs)
     return {
         "jpeg_s": stat(seconds["jpeg"]), "webp_s": stat(seconds["webp"]), "target_s": TARGET_S,
