@@ -142,6 +142,7 @@ def corpus(corpus_dir: Path, stat) -> dict:
             # Where both files have the same size in pixels (no shrink, or the same one): no resampling in the way.
             "ssim_minus_before_same_size": stat(same_size or [0.0], 4), "same_size_cases": len(same_size),
             "full_encodes": {str(n): fulls.count(n) for n in sorted(set(fulls))},
+            "full_encodes_before": stat([c["old"][2] for c in cases], 0),
             "native_cpu_s": stat([c["new"][3] for c in cases]),
             "native_cpu_s_before": stat([c["old"][3] for c in cases]),
         }
