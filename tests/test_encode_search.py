@@ -96,6 +96,30 @@ def test_never_over_the_target_when_the_proxy_misleads(fmt, skew, monkeypatch):
 
 
 @pytest.mark.parametrize("fmt", LOSSY)
+def test_a_second_encode_over_the_target_keeps_the_first(fmt, monkeypatch):
+    """The first full file fits but far under the target, the second (aimed closer) is just over: two encodes, and
+    the first file is kept, though a quality between them might fit."""
+    frame = photo((1200, 900), seed=8)
+    limit = size_at(frame, fmt, 70)
+    real = writers.save
+    full_calls = []
+
+    def scripted(frames, settings, *args, **kwargs):
+        data = real(frames, settings, *args, **kwargs)
+        if frames[0].size != frame.size:
+            return data
+        full_calls.append(settings.quality)
+        if len(full_calls) == 1:
+            return data[:round(limit * 0.8)]
+        return (data + b"\0" * limit)[:limit + 1]   # just over: the prediction would say one step lower fits
+
+    monkeypatch.setattr(writers, "save", scripted)
+    outcome = search.compress([frame], Encode(format=fmt, target_kb=limit / 1024), fmt, name="two.jpg")
+    assert len(full_calls) == 2, full_calls
+    assert len(outcome.data) == round(limit * 0.8) and outcome.settings.quality == full_calls[0]
+
+
+@pytest.mark.parametrize("fmt", LOSSY)
 def test_shrinks_when_even_the_lowest_quality_is_too_big(fmt):
     frame = photo((1200, 900), seed=4)
     limit_kb = size_at(frame, fmt, search.TARGET_QUALITY_FLOOR) * 0.4 / 1024

@@ -262,10 +262,12 @@ def _predicted_quality_under(frame, settings, ceiling, limit, save) -> _Fit:
             smallest = (s, data)
         if len(data) <= limit:
             fits = (s, data)
-            if len(data) >= limit * CLOSE_ENOUGH or q == high or full >= 2:
+            if len(data) >= limit * CLOSE_ENOUGH or q == high:
                 break
         else:
             over = q
+        if fits is not None and full >= 2:
+            break                    # the common case ends here: the better of two files that fits
     kept = fits or smallest
     assert kept is not None          # the loop encodes at least once: floor <= ceiling
     return _Fit(fits, kept[0], len(kept[1]), full + len(proxy_bytes) + 1)
