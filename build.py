@@ -55,12 +55,32 @@ PYPI_WHEELS = {
     "piexif": ("piexif==1.1.3", "piexif-1.1.3-py2.py3-none-any.whl",
                "3bc435d171720150b81b15d27e05e54b8abbde7b4242cddd81ef160d283108b6"),
 }
-# The HEIC decoder: libheif in WebAssembly (npm libheif-js, LGPL-3.0; package-lock.json pins the package), one
-# self-contained file the worker imports only when a HEIC needs pixels (app/heif-decoder.js), shipped with its
-# licence as vendor/libheif/ so it can be replaced on its own: (file in the package, sha256).
-HEIF_DECODER = {"libheif-bundle.mjs": ("libheif-wasm/libheif-bundle.mjs",
-                                       "d05292271af008d300cc75be374feb8fd35b418a71420a556c3fb817f662b502"),
-                "LICENSE": ("libheif-wasm/LICENSE", "fa81ce652315b013359d6e8e4744335f31a50c7c192907176d3632f78a3b4596")}
+# WebAssembly modules the worker imports only when a job needs them, each shipped with its licence as vendor/<name>/ so
+# it can be replaced on its own: name -> (npm package, pinned by package-lock.json; {file: (file in the package,
+# sha256)}). The page's list of file hashes names them all, and the worker checks each before use.
+# - libheif: the HEIC decoder (libheif-js, LGPL-3.0), one self-contained file (app/heif-decoder.js).
+# - avif, mozjpeg: the page's encoders (@jsquash, Apache-2.0; libavif/libaom/dav1d BSD-2-Clause, MozJPEG IJG/BSD-3-
+#   Clause), each an Emscripten loader and its wasm (app/codecs.js); AVIF's decoder (dav1d) checks its output.
+VENDORED = {
+    "libheif": ("libheif-js", {
+        "libheif-bundle.mjs": ("libheif-wasm/libheif-bundle.mjs",
+                               "d05292271af008d300cc75be374feb8fd35b418a71420a556c3fb817f662b502"),
+        "LICENSE": ("libheif-wasm/LICENSE", "fa81ce652315b013359d6e8e4744335f31a50c7c192907176d3632f78a3b4596")}),
+    "avif": ("@jsquash/avif", {
+        "avif_enc.js": ("codec/enc/avif_enc.js", "c6805e62cae5c1b9870fcc0448437da9e4edfc58c3da264af52361281082c63c"),
+        "avif_enc.wasm": ("codec/enc/avif_enc.wasm",
+                          "d9f2a95164362af48558d176e619becfd49dd97b50b86c679b47100860522b3d"),
+        "avif_dec.js": ("codec/dec/avif_dec.js", "65d0fd2b2e415bf2712c329694dc2bc257fc54f02572c29d5c46212ae6dc6c3c"),
+        "avif_dec.wasm": ("codec/dec/avif_dec.wasm",
+                          "5c35dde23dfd862088a49a6b8a9fe81f9f9a1a46aaa27de7efd7baa7611c4b47"),
+        "LICENSE": ("LICENSE", "8c3690b09c168f196446cf5904332023bbc15eb92b6a7cee470ac829e6a65d20")}),
+    "mozjpeg": ("@jsquash/jpeg", {
+        "mozjpeg_enc.js": ("codec/enc/mozjpeg_enc.js",
+                           "93d3b28a4c9d3278acbbe0e23ff244ec3a6bfb13e51647b87eea311a8d747694"),
+        "mozjpeg_enc.wasm": ("codec/enc/mozjpeg_enc.wasm",
+                             "24d4177f1c4963e2058b107189249651c61fdef125570e79b1dfb63c8bb49326"),
+        "LICENSE": ("LICENSE", "8c3690b09c168f196446cf5904332023bbc15eb92b6a7cee470ac829e6a65d20")}),
+}
 # The site's own files, copied as they are.
 SITE_SOURCES = ("index.html", "manifest.webmanifest", "app", "static")
 # The page's policy: index.html carries the same text in a meta tag (a test checks). `worker-src blob:` lets the
@@ -319,7 +339,7 @@ def build() -> Path:
                 shutil.copytree(source, staging / name, ignore=shutil.ignore_patterns(".*", "*.map"))
             elif source.exists():
                 shutil.copy2(source, staging / name)
-        _copy_heif_decoder(staging / "vendor" / "libheif")  # before the hashes: the list names it too
+        _copy_vendored(staging / "vendor")  # before the hashes: the list names them too
         files = _file_hashes(staging)
         (staging / "app" / "site-files.js").write_text(
             (staging / "app" / "site-files.js").read_text().replace(
@@ -341,14 +361,14 @@ def build() -> Path:
     return DIST
 
 
-def _copy_heif_decoder(target: Path) -> None:
-    package = ROOT / "node_modules" / "libheif-js"
-    target.mkdir(parents=True)
-    for name, (source, expected) in HEIF_DECODER.items():
-        data = (package / source).read_bytes()
-        if sha256(data) != expected:
-            fail(f"node_modules/libheif-js/{source} has sha256 {sha256(data)}, pinned {expected}: refusing it")
-        (target / name).write_bytes(data)
+def _copy_vendored(vendor: Path) -> None:
+    for name, (package, files) in VENDORED.items():
+        (vendor / name).mkdir(parents=True)
+        for file_name, (source, expected) in files.items():
+            data = (ROOT / "node_modules" / package / source).read_bytes()
+            if sha256(data) != expected:
+                fail(f"node_modules/{package}/{source} has sha256 {sha256(data)}, pinned {expected}: refusing it")
+            (vendor / name / file_name).write_bytes(data)
 
 
 def _bundle_page(site: Path) -> None:

@@ -8,7 +8,7 @@ const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
 // Words for the engine's choice ids; an id without a word is shown as it is.
 const WORDS = {
-  keep: "Keep the original format", jpeg: "JPEG", png: "PNG", webp: "WebP",
+  keep: "Keep the original format", jpeg: "JPEG", png: "PNG", webp: "WebP", avif: "AVIF",
   off: "Off — use the quality below", visually_lossless: "Visually lossless", balanced: "Balanced", small: "Small",
   contain: "Fit inside", cover: "Fill and cut", stretch: "Stretch", free: "Free",
   center: "Centre",

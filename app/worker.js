@@ -38,7 +38,9 @@ function sitePath(url) {
 }
 
 function refuse(reason) {
-  throw new Refused(`The engine could not start: ${reason}. Reload the page; if this happens again, clear the offline copy.`);
+  const err = new Refused(`The engine could not start: ${reason}. Reload the page; if this happens again, clear the offline copy.`);
+  err.reason = reason;  // what a module loaded later says (the engine itself runs on)
+  throw err;
 }
 
 // The server's (or the service worker's) own response, once a copy of its bytes passed the check. Handing
@@ -179,27 +181,62 @@ function run(op, data, options, name, id) {
   }
 }
 
-// HEIC/AVIF pixels: when a job needs them, Python answers "needs_decoder" naming the decoder. Only then is
-// app/heif-decoder.js loaded; the picture it decodes waits in the JS module imagestudio_heif, which Python
-// takes it from (py/imagestudio/heif_decode.py), and the job runs once more.
-const heifPixels = { picture: null, take() { const picture = this.picture; this.picture = null; return picture; } };
-let heifDecoder = null;
-const HEIF_DECODER_FILES = ["app/heif-decoder.js", "vendor/libheif/libheif-bundle.mjs"];
+// Modules loaded on demand: when a job needs one, Python answers with what it needs and the worker provides it,
+// then runs the job again. Each module's files are checked against the page's list of hashes before it is
+// imported, like Pyodide's own JavaScript; a failed load is tried again with the next file.
+// - "needs_codec": an encoder (app/codecs.js): registered as the JS module imagestudio_codecs, which Python
+//   calls through the FFI (py/imagestudio/encode/page_codecs.py). Python asks before decoding anything.
+// - "needs_decoder": HEIC/AVIF pixels (app/heif-decoder.js): the picture it decodes waits in the JS module
+//   imagestudio_heif, which Python takes it from (py/imagestudio/heif_decode.py).
+const imported = new Map();
 
-async function runWithPixels(op, data, options, name, id) {
-  const first = run(op, data, options, name, id);
-  if (first.bytes || !first.meta.includes('"needs_decoder"')) return first;
-  const { decoder } = JSON.parse(first.meta).error;
-  if (!heifDecoder) pyodide.registerJsModule("imagestudio_heif", heifPixels);
-  // Checked against the page's list of file hashes before it is imported, like Pyodide's own JavaScript.
-  heifDecoder ??= Promise.all(HEIF_DECODER_FILES.map((path) => verifiedBytes(new URL(path, SITE.root).href)))
-    .then(() => import("./heif-decoder.js"));
-  heifPixels.picture = await heifDecoder.then((module) => module.decodePicture(decoder, data)).catch((err) => {
-    heifDecoder = null;  // a failed load is tried again with the next file
-    return { error: `the decoder could not be loaded (${err && err.message ? err.message : err})` };
-  });
+function checkedImport(files, specifier) {
+  if (!imported.has(specifier)) {
+    const loading = Promise.all(files.map((path) => verifiedBytes(new URL(path, SITE.root).href)))
+      .then(() => import(specifier));
+    loading.catch(() => imported.delete(specifier));
+    imported.set(specifier, loading);
+  }
+  return imported.get(specifier);
+}
+
+const loadError = (what, err) => `${what} could not be loaded (${err && (err.reason || err.message) ? err.reason || err.message : err})`;
+const heifPixels = { picture: null, take() { const picture = this.picture; this.picture = null; return picture; } };
+let codecBridge = null;
+
+const PROVIDERS = {
+  async needs_codec({ codec }) {
+    const module = await checkedImport(["app/codecs.js"], "./codecs.js");
+    if (!codecBridge) {
+      codecBridge = module.createBridge();
+      pyodide.registerJsModule("imagestudio_codecs", codecBridge);
+    }
+    // A failure here is the job's own error (the job is not run again): the file fails, saying why.
+    await codecBridge.load(codec, SITE.root, (path) => verifiedBytes(new URL(path, SITE.root).href));
+  },
+  async needs_decoder({ decoder }, data) {
+    if (!imported.has("./heif-decoder.js")) pyodide.registerJsModule("imagestudio_heif", heifPixels);
+    heifPixels.picture = await checkedImport(["app/heif-decoder.js", "vendor/libheif/libheif-bundle.mjs"],
+      "./heif-decoder.js").then((module) => module.decodePicture(decoder, data))
+      .catch((err) => ({ error: loadError("the decoder", err) }));
+  },
+};
+const MAX_PROVISIONS = 3;  // a codec, then a decoder: never a loop
+
+async function runProvided(op, data, options, name, id) {
   try {
-    return run(op, data, options, name, id);
+    for (let round = 0; ; round++) {
+      const result = run(op, data, options, name, id);
+      const need = !result.bytes && round < MAX_PROVISIONS && result.meta.includes('"needs_')
+        ? JSON.parse(result.meta).error : null;
+      if (!need || !PROVIDERS[need.code]) return result;
+      try {
+        await PROVIDERS[need.code](need, data);
+      } catch (err) {
+        const error = { code: "codec_failed", message: `${name}: ${loadError(`the page's ${need.codec} encoder`, err)}` };
+        return { meta: JSON.stringify({ ok: false, error }), bytes: null };
+      }
+    }
   } finally {
     heifPixels.picture = null;
   }
@@ -228,7 +265,7 @@ self.onmessage = async (event) => {
     return;
   }
   try {
-    const { meta, bytes } = await runWithPixels(op, new Uint8Array(data || new ArrayBuffer(0)), options, name, id);
+    const { meta, bytes } = await runProvided(op, new Uint8Array(data || new ArrayBuffer(0)), options, name, id);
     const buffer = bytes ? bytes.buffer : null;
     // The wasm heap never shrinks: its size tells the bridge when this worker is worth replacing.
     postMessage({ id, meta, data: buffer, heapBytes: pyodide._module.HEAP8.buffer.byteLength }, buffer ? [buffer] : []);

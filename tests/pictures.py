@@ -39,6 +39,11 @@ def encoded(image: Image.Image, fmt: str = "JPEG", **options) -> bytes:
 
 
 def opened(data: bytes) -> Image.Image:
+    """The picture, read by native Pillow; an AVIF (which Pillow 10.2 cannot read) by pillow-heif."""
+    if data[4:12] == b"ftypavif":
+        import pillow_heif
+
+        return pillow_heif.open_heif(io.BytesIO(data), convert_hdr_to_8bit=True).to_pillow()
     im = Image.open(io.BytesIO(data))
     im.load()
     return im

@@ -92,7 +92,7 @@ def test_cli_recipe_file_preset_and_flags_layer(tmp_path):
     assert (out / "a-150px-2.jpg").exists()                     # never overwrites
     assert len((out / "a-150px-2.jpg").read_bytes()) < len(written.read_bytes())  # q60 < q90
     assert main(["process", str(src), "-o", str(out), "--preset", "web"]) == 0
-    assert (out / "a-q80.webp").exists()                        # 300 px is under the preset's 1920: no resize
+    assert (out / "a-q65.avif").exists()                        # 300 px is under the preset's 1920: no resize
 
 
 def test_cli_bad_recipe_exits_before_any_file(tmp_path, capsys):

@@ -40,7 +40,7 @@ def test_a_full_recipe_round_trips():
     ({"watermark": {"opacity": 2}}, "watermark.opacity"),
     ({"watermark": {"position": "middle"}}, "watermark.position"),
     ({"watermark": {"color": "red"}}, "watermark.color"),
-    ({"encode": {"format": "avif"}}, "encode.format"),
+    ({"encode": {"format": "jxl"}}, "encode.format"),
     ({"encode": {"quality": 101}}, "encode.quality"),
     ({"encode": {"quality": True}}, "encode.quality"),
     ({"encode": {"auto_quality": "best"}}, "encode.auto_quality"),
@@ -75,7 +75,8 @@ def test_presets_are_valid_recipes_and_clean_only_cleans():
     assert not preset("clean").reencodes
     assert preset("share").resize.long_edge == 2048 and preset("share").encode.auto_quality == "balanced"
     assert preset("email").encode.target_kb == 500
-    assert preset("web").encode.format == "webp"
+    assert preset("web").encode.format == "avif"
+    assert preset("email").encode.format == "jpeg" and preset("share").encode.format == "keep"  # JPEG stays JPEG
     with pytest.raises(BadOptions):
         preset("nope")
 

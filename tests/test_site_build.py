@@ -29,7 +29,7 @@ def test_the_page_script_is_one_module_holding_every_page_module():
     bundle = (ROOT / "dist" / "app" / "main.js").read_text()
     assert not re.search(r"^(import|export) ", bundle, re.MULTILINE)  # top level: nothing left to fetch
     # modules of the workers, not of the page
-    worker_side = ("worker.js", "sw.js", "heif-decoder.js", "snapshot-delta.js")
+    worker_side = ("worker.js", "sw.js", "heif-decoder.js", "snapshot-delta.js", "codecs.js")
     sources = sorted(p.name for p in (ROOT / "app").glob("*.js") if p.name not in worker_side)
     assert len(sources) >= 8
     for name in sources:

@@ -84,6 +84,20 @@ class NeedsDecoder(EngineError):
         return {**super().to_dict(), "decoder": self.decoder}
 
 
+class NeedsCodec(EngineError):
+    """In the browser: this output needs one of the page's WebAssembly encoders, not loaded yet. The worker loads it
+    (app/codecs.js, its files checked against the page's list of hashes) and runs the job again; `codec` names it."""
+
+    code = "needs_codec"
+
+    def __init__(self, message: str, codec: str) -> None:
+        super().__init__(message)
+        self.codec = codec
+
+    def to_dict(self) -> dict[str, str]:
+        return {**super().to_dict(), "codec": self.codec}
+
+
 class CodecFailed(EngineError):
     """An encoder failed on this file (its own error, or out of memory): the file fails, the batch goes on. Never
     replaced by another format behind the user's back."""

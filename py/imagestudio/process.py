@@ -98,6 +98,7 @@ def _reencode(data: bytes, name: str, recipe: Recipe, fmt: Format) -> dict:
     """decode -> pixel operations -> encode -> verify -> report."""
     clock = {"start": time.perf_counter()}
     out_fmt = encode.output_format(fmt.name, recipe.encode)
+    encode.require_encoder(encode.Settings.from_recipe(recipe.encode, out_fmt), _label(name))  # before decoding
     inspected = _inspect(data, name, fmt)
     logo = watermark.load_logo(recipe.watermark.logo, name) if recipe.watermark.logo else None
     decoded, frames, steps = _decode_and_fit(data, name, recipe, fmt, out_fmt, clock)
@@ -107,6 +108,7 @@ def _reencode(data: bytes, name: str, recipe: Recipe, fmt: Format) -> dict:
     frames = _watermark(frames, recipe, logo, name, steps)
     clock["pixels"] = time.perf_counter()
     outcome = _encode(frames, decoded, recipe, out_fmt, colours.profile, inspected, name)
+    encode.check_decodes(outcome.data, outcome.settings, outcome.frames[0].size, _label(name))
     steps.append({"step": "encode", "detail": _encode_detail(outcome.settings, animated)})
     if out_fmt == "png" and recipe.encode.oxipng:
         outcome.data, detail = png_optimise.optimise(outcome.data, _label(name))
@@ -272,7 +274,7 @@ def _size(frame, scale):
 
 
 def _encode_detail(settings, animated) -> str:
-    kind = settings.format.upper()
+    kind = settings.format.upper() + ("" if encode.encoder(settings) == "Pillow" else f" ({encode.encoder(settings)})")
     if settings.lossy:
         kind += f" quality {settings.quality}"
     elif settings.format == "png" and settings.colors:

@@ -24,7 +24,7 @@ ANCHORS = ("top-left", "top", "top-right", "left", "center", "right", "bottom-le
 POSITIONS = ANCHORS + ("tiled",)
 FITS = ("contain", "cover", "stretch")
 ROTATIONS = (0, 90, 180, 270)  # clockwise quarter turns after the crop
-FORMATS = ("keep", "jpeg", "png", "webp")
+FORMATS = ("keep", "jpeg", "png", "webp", "avif")
 SUBSAMPLING = ("4:4:4", "4:2:2", "4:2:0")
 # Auto quality: the lowest quality whose SSIM (quality.py: luma, full resolution) stays at or above the level.
 # Calibrated on the corpus photos at <= 2048 px: 0.985 lands on q85-95, 0.97 on q60-85, 0.95 on q30-60;
@@ -33,6 +33,9 @@ AUTO_QUALITY = {"off": None, "visually_lossless": 0.985, "balanced": 0.97, "smal
 # Encode options that make a file smaller without changing its pixels: on their own they never ask for a re-encode.
 LOSSLESS_ONLY = ("oxipng", "shrink_lossless")
 DEFAULT_QUALITY = 80          # used when a lossy re-encode has no quality set
+# The Web preset's AVIF quality (libavif's 0-100 scale): on the corpus photos at 1920 px, the lowest that matched the
+# former preset's WebP q80 in RGB-SSIM (median +0.0014; q60 was -0.005) with 0.90x its bytes (benchmarks/RESULTS.md).
+WEB_AVIF_QUALITY = 65
 MAX_EDGE = 30000              # largest output side accepted in a recipe (decode.py guards the pixel count)
 MIN_PERCENT, MAX_PERCENT = 0.1, 1000  # resize.percent range
 MAX_TARGET_KB = 1_000_000     # largest encode.target_kb
@@ -184,7 +187,7 @@ class Watermark:
 
 @dataclass(frozen=True)
 class Encode:
-    format: str = "keep"          # keep | jpeg | png | webp ("keep" writes GIF as GIF, BMP and TIFF as PNG)
+    format: str = "keep"          # keep | jpeg | png | webp | avif ("keep": GIF as GIF, BMP and TIFF as PNG)
     quality: int | None = None    # JPEG/WebP 1-100; None = DEFAULT_QUALITY when re-encoding
     auto_quality: str = "off"     # off | visually_lossless | balanced | small (see AUTO_QUALITY)
     # "at most N KiB" (1024 bytes): highest quality that fits, then smaller sizes if it must
@@ -317,8 +320,9 @@ PRESETS: dict[str, dict] = {
                              "fits.",
               "recipe": {"resize": {"long_edge": 2048}, "encode": {"format": "jpeg", "target_kb": 500}}},
     "web": {"label": "Web",
-            "description": "WebP at quality 80, longest side 1920 px.",
-            "recipe": {"resize": {"long_edge": 1920}, "encode": {"format": "webp", "quality": 80}}},
+            "description": f"AVIF at quality {WEB_AVIF_QUALITY}, longest side 1920 px (every current browser shows "
+                           "AVIF).",
+            "recipe": {"resize": {"long_edge": 1920}, "encode": {"format": "avif", "quality": WEB_AVIF_QUALITY}}},
 }
 
 

@@ -78,6 +78,13 @@ def download_card(page, name):
 
 
 def image_of(data: bytes) -> Image.Image:
+    """The picture, read by native Pillow; an AVIF by pillow-heif (libheif with libaom), its format said as "AVIF"."""
+    if data[4:12] == b"ftypavif":
+        import pillow_heif
+
+        im = pillow_heif.open_heif(io.BytesIO(data), convert_hdr_to_8bit=True).to_pillow()
+        im.format = "AVIF"
+        return im
     im = Image.open(io.BytesIO(data))
     im.load()
     return im

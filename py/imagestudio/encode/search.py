@@ -75,7 +75,7 @@ def compress(frames: list, enc: Encode, fmt: str, icc=None, durations=None, loop
 
     def save(pictures, s):
         progress.trial()
-        return writers.save(pictures, s, icc, durations, loop, copyright, taken)
+        return writers.save(pictures, s, icc, durations, loop, copyright, taken, _label(name))
 
     ssim, tries = None, 0
     if level is not None:
@@ -99,7 +99,9 @@ def _decoded(data: bytes) -> Image.Image:
     """An encoded candidate decoded for SSIM, which looks at luma only (quality.luma): a colour JPEG
     decodes its Y channel alone (draft "L": libjpeg skips the chroma IDCT, upsampling and the colour
     conversion), the exact Y the encoder was given instead of Y -> RGB -> luma. Nothing is copied: the
-    file is in memory, so the loaded picture needs no open file behind it."""
+    file is in memory, so the loaded picture needs no open file behind it. An AVIF goes to its own decoder."""
+    if data[4:12] == b"ftypavif":
+        return writers.decode_output(data)
     image = Image.open(io.BytesIO(data))
     if image.format == "JPEG" and image.mode == "RGB":
         image.draft("L", None)

@@ -1,4 +1,4 @@
-"""Write pixels to JPEG, PNG, WebP (or GIF for animations kept as GIF) with no metadata but an ICC profile.
+"""Write pixels to JPEG, PNG, WebP, AVIF (or GIF for animations kept as GIF) with no metadata but an ICC profile.
 
 Images reaching here carry an empty .info (decode.py clears it): Pillow's savers would otherwise copy
 comments, EXIF or XMP from it. The only metadata written is the ICC profile the caller passes.
@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from PIL import Image
 
 from ..decode import ICC_SPACES
+from ..errors import CodecFailed
 from ..readers import exif as exif_reader
 from ..recipe import DEFAULT_QUALITY, Encode
+from . import avif, mozjpeg, page_codecs
 from .jpeg_tables import JPEG_DEFAULT_TABLES, jpeg_qtables
 
 
@@ -25,14 +27,18 @@ class Writer:
     keeps_alpha: bool
     lossy: bool
     animated: bool   # can hold an animation (APNG, animated WebP, GIF); JPEG holds one picture
-    exif: bool       # can carry an EXIF block (GIF cannot)
+    exif: bool       # can carry an EXIF block (GIF cannot; our AVIF writer writes none)
+    page_codec: str | None = None  # the WebAssembly encoder (page_codecs.CODECS) that writes it in the page
 
 
 WRITERS = {
-    "jpeg": Writer("JPEG", "image/jpeg", "jpg", keeps_alpha=False, lossy=True, animated=False, exif=True),
+    "jpeg": Writer("JPEG", "image/jpeg", "jpg", keeps_alpha=False, lossy=True, animated=False, exif=True,
+                   page_codec="mozjpeg"),
     "png": Writer("PNG", "image/png", "png", keeps_alpha=True, lossy=False, animated=True, exif=True),
     "webp": Writer("WEBP", "image/webp", "webp", keeps_alpha=True, lossy=True, animated=True, exif=True),
     "gif": Writer("GIF", "image/gif", "gif", keeps_alpha=True, lossy=False, animated=True, exif=False),
+    "avif": Writer("AVIF", "image/avif", "avif", keeps_alpha=True, lossy=True, animated=False, exif=False,
+                   page_codec="avif"),
 }
 # input format -> output format for encode.format = "keep"
 KEEP_AS = {"jpeg": "jpeg", "png": "png", "webp": "webp", "gif": "gif", "bmp": "png", "tiff": "png",
@@ -73,6 +79,48 @@ class Settings:
 
 def output_format(input_format: str, enc: Encode) -> str:
     return KEEP_AS.get(input_format, "png") if enc.format == "keep" else enc.format
+
+
+def encoder(settings: Settings) -> str:
+    """Which encoder writes these settings here: said in the report, so no encoder is ever swapped in unsaid."""
+    if settings.format == "jpeg" and mozjpeg.writes(settings.subsampling):
+        return "MozJPEG"
+    if settings.format == "avif":
+        return "libavif" if page_codecs.IN_PAGE else "libheif"
+    return "Pillow"
+
+
+def decode_output(data: bytes, label: str = "this file") -> Image.Image:
+    """A file the engine wrote, decoded (for the quality search's SSIM and the check that it decodes)."""
+    if data[4:12] == b"ftypavif":
+        return avif.decode(data, label)
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image
+
+
+def check_decodes(data: bytes, settings: Settings, size: tuple[int, int], label: str) -> None:
+    """Proof that a file written by a WebAssembly encoder (or libheif) holds the picture: it decodes to its size.
+    Pillow's own files are read back by the verification's parse already."""
+    if encoder(settings) == "Pillow":
+        return
+    if settings.format == "avif":
+        decoded_size = decode_output(data, label).size
+    else:
+        with Image.open(io.BytesIO(data)) as image:  # MozJPEG: the frame header Pillow reads
+            decoded_size = image.size
+    if decoded_size != size:
+        raise CodecFailed(f"{label}: the {settings.format.upper()} written decodes to {decoded_size[0]}x"
+                          f"{decoded_size[1]} pixels, not {size[0]}x{size[1]}: not returned")
+
+
+def require_encoder(settings: Settings, label: str) -> None:
+    """Before any decoding: the page loads a missing WebAssembly encoder (NeedsCodec), natively an encoder that is
+    in the page only says so."""
+    if settings.format == "avif":
+        avif.require(label)
+    elif encoder(settings) == "MozJPEG":
+        page_codecs.require("mozjpeg", label)
 
 
 def icc_for(icc: bytes | None, mode: str) -> bytes | None:
@@ -137,7 +185,7 @@ def png_compress_level(mode: str) -> int:
 
 
 def save(frames: list, settings: Settings, icc: bytes | None = None, durations=None, loop=None,
-         copyright: str | None = None, taken: bytes | None = None) -> bytes:
+         copyright: str | None = None, taken: bytes | None = None, label: str = "this file") -> bytes:
     """Encode one picture or an animation; returns the file bytes. `copyright` (kept by the policy) is
     written as an EXIF block holding that one tag."""
     pillow_format = WRITERS[settings.format].pillow_format
@@ -152,10 +200,15 @@ def save(frames: list, settings: Settings, icc: bytes | None = None, durations=N
     profile = icc_for(icc, first.mode if first.mode != "P" else "RGB")
     if profile:
         options["icc_profile"] = profile
+    exif_block = None
     if (copyright or taken) and WRITERS[settings.format].exif:  # taken: the capture date the policy keeps
         exif = exif_reader.minimal(1, copyright.encode("utf-8") if copyright else None, taken)
         if exif:
-            options["exif"] = b"Exif\x00\x00" + exif
+            exif_block = options["exif"] = b"Exif\x00\x00" + exif
+    if settings.format == "avif":
+        return avif.save(first, settings.quality, label)
+    if settings.format == "jpeg" and encoder(settings) == "MozJPEG":
+        return mozjpeg.save(first, settings.quality, settings.subsampling, profile, exif_block, label)
     if settings.format == "jpeg":
         # Pillow scales given qtables by `quality` as a plain percentage, not libjpeg's quality curve: pass
         # the tables already scaled and no quality.
