@@ -1,13 +1,17 @@
 """Bytes at equal SSIM against MozJPEG at Squoosh's default (quality 75), on the corpus photos.
 
-For each photo: MozJPEG q75 gives (bytes, SSIM). The tool's own encoder (imagestudio.encode.save) then
-gets, per setting, the lowest quality whose SSIM reaches MozJPEG's (a per-image quality search).
-jpeg_ratio is the tool's JPEG as auto quality writes it (its tuned quantisation tables) with the recipe's
-progressive option on (off by default: ~1% larger, half the encode time in the browser); auto_ratio lets
-the tool pick the smaller of that JPEG and WebP. The other rows are there to compare settings.
+For each photo: MozJPEG q75 gives (bytes, SSIM). Each of the tool's encoders then gets the lowest quality whose SSIM
+reaches MozJPEG's (a per-image quality search), with the settings a user gets:
+- jpeg_ratio_vs_mozjpeg: the page's JPEG, which is MozJPEG (app/codecs.js; here the same wasm under Node, through
+  benchmarks/codecs.mjs) with the engine's options (encode/mozjpeg.py);
+- native_jpeg_ratio_vs_mozjpeg: the command line's JPEG (Pillow, its tuned tables, progressive on);
+- auto_format_ratio_vs_mozjpeg: the smallest of the page's JPEG, WebP (Pillow, method 6) and AVIF (libavif at the
+  engine's speed, encode/avif.py) for each photo.
+The other rows are there to compare settings.
 SSIM is Wang et al.'s at full resolution with a 7x7 uniform window (scikit-image's default; the 11x11
 Gaussian made a full run too slow on 66 MP of photos), averaged over R, G and B so that chroma counts.
-Result: the median over photos of Pillow bytes / MozJPEG bytes.
+Result: the median over photos of the tool's bytes / MozJPEG bytes.
+avif_web_preset_s (the Web preset on a 12 MP photo in the worker) is measured in the browser: codec_speed.py.
 """
 
 import ctypes
@@ -27,7 +31,7 @@ from PIL import Image, ImageOps
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "py"))
 from imagestudio import encode  # noqa: E402
-from imagestudio.encode import jpeg_tables, writers  # noqa: E402
+from imagestudio.encode import avif, jpeg_tables, mozjpeg, writers  # noqa: E402
 CORPUS = ROOT.parent / "shared" / "corpus"
 MIN_PIXELS = 200_000
 
@@ -41,6 +45,8 @@ JPEG_SETTINGS = {
     "jpeg annex_k tables (Pillow's default)": {"progressive": True, "subsampling": "4:2:0", "tables": "annex_k"},
 }
 WEBP_SETTINGS = {f"webp method {writers.WEBP_METHOD}": {}}
+PAGE_JPEG = "jpeg MozJPEG (the page's JPEG)"
+PAGE_AVIF = f"avif libavif speed {avif.SPEED}"
 
 
 def corpus_photos() -> list[Path]:
@@ -110,20 +116,63 @@ def ssim_rgb(a: bytes | Image.Image, b: bytes | Image.Image) -> float:
 
 
 def smallest_at(reference: Reference, image: Image.Image, fmt: str, options: dict, target: float):
-    """Lowest quality (binary search) whose SSIM reaches target: (bytes, quality) or None."""
-    low, high, best = 20, 100, None  # below 20 no photo came near MozJPEG q75's SSIM
+    """Lowest Pillow quality (binary search) whose SSIM reaches target: (bytes, quality) or None."""
+    return _search(reference, target, 20, 100,  # below 20 no photo came near MozJPEG q75's SSIM
+                   lambda q: encode.save([image], encode.Settings(format=fmt, quality=q, **options)))
+
+
+def _search(reference: Reference, target: float, low: int, high: int, encode_at, decode=None):
+    best = None
     while low <= high:
         q = (low + high) // 2
-        data = encode.save([image], encode.Settings(format=fmt, quality=q, **options))
-        if reference.ssim(Image.open(io.BytesIO(data))) >= target:
+        data = encode_at(q)
+        if reference.ssim(decode(data) if decode else Image.open(io.BytesIO(data))) >= target:
             best, high = (len(data), q), q - 1
         else:
             low = q + 1
     return best
 
 
-def mozjpeg(images: list[Image.Image]) -> list[bytes]:
-    """Encode each picture with MozJPEG q75 under Node (benchmarks/mozjpeg.mjs)."""
+class PageCodecs:
+    """The page's WebAssembly encoders under Node (benchmarks/codecs.mjs --serve), one picture's pixels at a time."""
+
+    def __init__(self, image: Image.Image, folder: str):
+        if not (ROOT / "node_modules" / "@jsquash" / "avif").exists():
+            raise SystemExit("compression: the page's codecs are missing: run `npm ci`")
+        self.image, self.folder, self.count = image, folder, 0
+        self.rgba = f"{folder}/pixels.rgba"
+        Path(self.rgba).write_bytes(image.convert("RGBA").tobytes())
+        self.node = subprocess.Popen(["node", str(ROOT / "benchmarks" / "codecs.mjs"), "--serve"], cwd=ROOT,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def encode(self, codec: str, options: dict) -> bytes:
+        self.count += 1
+        out = f"{self.folder}/{self.count}.bin"
+        job = {"codec": codec, "rgba": self.rgba, "width": self.image.width, "height": self.image.height,
+               "options": options, "out": out}
+        self.node.stdin.write(json.dumps(job) + "\n")
+        self.node.stdin.flush()
+        if not self.node.stdout.readline():
+            raise SystemExit(f"compression: node stopped on {codec}")
+        return Path(out).read_bytes()
+
+    def close(self):
+        self.node.stdin.close()
+        self.node.wait()
+
+
+def _avif_pixels(data: bytes) -> Image.Image:
+    import warnings
+
+    import pillow_heif
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return pillow_heif.open_heif(io.BytesIO(data)).to_pillow()
+
+
+def squoosh_mozjpeg(images: list[Image.Image]) -> list[bytes]:
+    """The reference: each picture through @jsquash/jpeg's own encode() with Squoosh's defaults (q75), under Node
+    (benchmarks/mozjpeg.mjs)."""
     if not (ROOT / "node_modules" / "@jsquash" / "jpeg").exists():
         raise SystemExit("compression: the MozJPEG reference is missing: run `npm ci` (a devDependency)")
     with tempfile.TemporaryDirectory(prefix="bench-moz-") as tmp:
@@ -149,7 +198,7 @@ def _keep_freed_memory():
 
 
 def compare(path: Path, moz: bytes) -> dict:
-    """One photo: MozJPEG's SSIM, then the smallest Pillow file reaching it per setting."""
+    """One photo: MozJPEG's SSIM, then the smallest file reaching it per encoder and setting."""
     with Image.open(path) as im:
         image = im.convert("RGB")
     reference = Reference(image)
@@ -157,12 +206,22 @@ def compare(path: Path, moz: bytes) -> dict:
     found = {label: smallest_at(reference, image, "jpeg", options, target) for label, options in JPEG_SETTINGS.items()}
     found.update({label: smallest_at(reference, image, "webp", options, target)
                   for label, options in WEBP_SETTINGS.items()})
-    assert found[TOOL_JPEG], f"{path.name}: even quality 100 did not reach MozJPEG's SSIM"
-    jpeg_best = found[TOOL_JPEG][0]
-    auto_best = min(v[0] for k, v in found.items() if v and (k == TOOL_JPEG or k in WEBP_SETTINGS))
+    with tempfile.TemporaryDirectory(prefix="bench-codecs-") as tmp:
+        page = PageCodecs(image, tmp)
+        try:
+            found[PAGE_JPEG] = _search(reference, target, 20, 100,
+                                       lambda q: page.encode("mozjpeg", mozjpeg.options(q, "4:2:0", grey=False)))
+            found[PAGE_AVIF] = _search(reference, target, 5, 100,
+                                       lambda q: page.encode("avif", avif.page_options(q)), _avif_pixels)
+        finally:
+            page.close()
+    assert found[PAGE_JPEG], f"{path.name}: even quality 100 did not reach MozJPEG's SSIM"
+    candidates = [found[k][0] for k in (PAGE_JPEG, PAGE_AVIF, *WEBP_SETTINGS) if found[k]]
     return {"file": path.name, "megapixels": round(image.width * image.height / 1e6, 2),
             "mozjpeg_bytes": len(moz), "ssim": round(target, 4),
-            "jpeg_ratio": round(jpeg_best / len(moz), 3), "auto_ratio": round(auto_best / len(moz), 3),
+            "jpeg_ratio": round(found[PAGE_JPEG][0] / len(moz), 3),
+            "native_jpeg_ratio": round(found[TOOL_JPEG][0] / len(moz), 3) if found[TOOL_JPEG] else None,
+            "auto_ratio": round(min(candidates) / len(moz), 3),
             **{label: {"bytes": v[0], "quality": v[1]} if v else None for label, v in found.items()}}
 
 
@@ -172,18 +231,24 @@ def measure(processes: int = os.cpu_count() or 1) -> dict:
     for path in photos:
         with Image.open(path) as im:
             images.append(im.convert("RGB"))
-    references = mozjpeg(images)
+    references = squoosh_mozjpeg(images)
     del images
     # biggest first, so the two cores finish together
     with multiprocessing.Pool(processes, initializer=_keep_freed_memory) as pool:
         order = sorted(range(len(photos)), key=lambda i: -photos[i].stat().st_size)
         done = pool.starmap(compare, [(photos[i], references[i]) for i in order])
     per_image = sorted(done, key=lambda r: r["file"])
+    rows = [*JPEG_SETTINGS, *WEBP_SETTINGS, PAGE_JPEG, PAGE_AVIF]
     settings = {label: round(statistics.median(r[label]["bytes"] / r["mozjpeg_bytes"]
                                                for r in per_image if r[label]), 3)
-                for label in [*JPEG_SETTINGS, *WEBP_SETTINGS]}
+                for label in rows}
     return {"jpeg_ratio_vs_mozjpeg": round(statistics.median(r["jpeg_ratio"] for r in per_image), 3),
+            "jpeg_ratio_target": 1.0,
+            "native_jpeg_ratio_vs_mozjpeg": round(statistics.median(r["native_jpeg_ratio"] for r in per_image
+                                                                    if r["native_jpeg_ratio"]), 3),
             "auto_format_ratio_vs_mozjpeg": round(statistics.median(r["auto_ratio"] for r in per_image), 3),
+            "auto_format_ratio_target": 0.70,
+            "auto_format_spread": [min(r["auto_ratio"] for r in per_image), max(r["auto_ratio"] for r in per_image)],
             "images": len(photos), "median_ratio_per_setting": settings, "per_image": per_image,
             **lossless_keys()}
 

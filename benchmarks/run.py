@@ -14,7 +14,8 @@ Targets are checked here, never by timed tests. Sections:
   memory       wasm heap for one 24 MP photo, and malloc in-use growth over 50 photos in a row
   responsive   the page's main thread while 8 x 12 MP photos go through the UI with "Share safely": long
                tasks (Long Tasks API) and the longest gap between frames (target: under 200 ms)
-  compression  bytes at equal SSIM against MozJPEG q75 (see compression.py)
+  compression  bytes at equal SSIM against MozJPEG q75 (see compression.py); the Web preset's AVIF time in the
+               worker (codec_speed.py)
   heif         HEIC/AVIF lossless clean speed against the JPEG clean, a 12 MP HEIC converted (see heif_speed.py)
   batch200     200 small files picked at once: the longest main-thread task (see batch_scale.py)
   batch500     500 x 12 MP phone photos as a folder, clean and Share safely, to the ZIP saved: seconds, the
@@ -35,6 +36,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "py"))
 
 import batch_scale  # noqa: E402
+import codec_speed  # noqa: E402
 import compression  # noqa: E402
 import heif_speed  # noqa: E402
 import in_browser  # noqa: E402
@@ -301,14 +303,16 @@ def main(argv=None) -> int:
                              ("heif", lambda: heif_speed.measure(in_browser.bench_page, context, url, inputs,
                                                                  args.runs, stat)),
                              ("target_size", lambda: target_size.measure(in_browser.bench_page, context, url, inputs,
-                                                                         args.runs, stat, compression.CORPUS))):
+                                                                         args.runs, stat, compression.CORPUS)),
+                             ("compression", lambda: codec_speed.measure(in_browser.bench_page, context, url,
+                                                                         args.runs, stat))):
             if section in only:
                 log(section)
                 report[section] = run()
         browser.close()
     if "compression" in only:
-        log("compression (native Pillow against MozJPEG under Node)")
-        report["compression"] = compression.measure()
+        log("compression (the page's codecs under Node and native Pillow against MozJPEG)")
+        report["compression"] = {**compression.measure(), **report.get("compression", {})}
     report["machine"]["seconds"] = round(time.perf_counter() - started, 1)
     print(json.dumps(report, indent=1))
     return 0

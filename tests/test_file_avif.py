@@ -124,3 +124,20 @@ def test_auto_quality_and_a_target_size_search_avif_too():
     assert auto["format"] == "avif" and auto["ssim"] >= 0.97 and auto["encode_tries"] > 1
     fitted = process(source, {"encode": {"format": "avif", "target_kb": 4}})
     assert len(fitted["data"]) <= 4 * 1024 and avif_pixels(fitted["data"]).size == (400, 300)
+
+
+def test_the_command_line_writes_avif(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from corpus import ROOT
+
+    source = tmp_path / "spy.jpg"
+    source.write_bytes(gps_photo((120, 80)))
+    done = subprocess.run([sys.executable, "-m", "imagestudio", "process", str(source), "-o", str(tmp_path / "out"),
+                           "--format", "avif", "--quality", "50"], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(ROOT / "py")})
+    assert done.returncode == 0, done.stderr
+    [written] = (tmp_path / "out").iterdir()
+    assert written.name == "spy-q50.avif" and avif_pixels(written.read_bytes()).size == (120, 80)
