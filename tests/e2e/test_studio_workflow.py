@@ -73,7 +73,7 @@ def test_a_recipe_change_applies_itself_and_ends_the_stale_job(context, base_url
     before = workers(page)["terminated"]
     page.get_by_role("radio", name="Web").check()
     name, data = download_card(page, "harbour.jpg")
-    assert name.endswith(".webp") and image_of(data).format == "WEBP"
+    assert name.endswith(".avif") and image_of(data).format == "AVIF"
     assert max(image_of(data).size) == 1920
     assert workers(page)["terminated"] == before + 1
     assert page.locator("#process").is_hidden()  # nothing left to apply by hand
@@ -245,7 +245,8 @@ def test_the_page_says_what_the_recipe_does(page, tmp_path):
     dialog.get_by_role("button", name="1:1").click()
     dialog.get_by_role("button", name="Apply crop").click()
     done = finished(page, "pier.jpg")
-    assert "Cropping or turning saved the picture again (JPEG quality 80)" in done.locator(".file-note").inner_text()
+    note = done.locator(".file-note", has_text="Cropping or turning").inner_text()
+    assert "Cropping or turning saved the picture again (JPEG (MozJPEG) quality 80)" in note
     assert image_of(download_card(page, "pier.jpg")[1]).size == (600, 600)
     # A recipe that would only make a file larger keeps the original picture (cleaned) and says so.
     page.get_by_role("radio", name="Share safely").check()
@@ -392,8 +393,8 @@ def test_compare_shows_the_quality_automatic_quality_chose(page, tmp_path):
     page.get_by_role("radio", name="Share safely").check()   # automatic quality
     pick(page, tmp_path, {"auto.jpg": camera_photo((1200, 800))})
     finished(page, "auto.jpg")
-    steps = card(page, "auto.jpg").get_by_text(re.compile(r"encode: JPEG quality \d+")).inner_text()
-    chosen = re.search(r"encode: JPEG quality (\d+)", steps).group(1)
+    steps = card(page, "auto.jpg").get_by_text(re.compile(r"encode: JPEG \(MozJPEG\) quality \d+")).inner_text()
+    chosen = re.search(r"encode: JPEG \(MozJPEG\) quality (\d+)", steps).group(1)
     card(page, "auto.jpg").get_by_role("button", name="Compare before and after for auto.jpg").click()
     dialog = page.get_by_role("dialog", name="Compare: auto.jpg")
     assert dialog.locator("#compare-quality-value").inner_text() == f"{chosen} (automatic)"
