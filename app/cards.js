@@ -309,7 +309,7 @@ export class FileCard {
     for (const note of report.notes || []) this.result.append(el("p", "file-note", note));
     if (report.name_kept) {
       // The engine found that the original's name gives something away, and the result's name still holds it.
-      this.result.append(el("p", "file-note name-leak", `The name still gives away ${report.name_leaks.join(", ")}.`
+      this.result.append(el("p", "name-leak", `The name still gives away ${report.name_leaks.join(", ")}.`
         + " Choose another way to name the results in the recipe."));
     }
     this.downloadUrl = blobUrl(result.data, result.mime);

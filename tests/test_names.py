@@ -38,6 +38,9 @@ def test_the_report_flags_a_leaky_name_that_the_result_keeps():
                          "PXL_20240512_142233.jpg")
     assert renamed["name"] == "photo-004.jpg" and not renamed["report"]["name_kept"]
     assert renamed["report"]["name_leaks"]  # still said in the report: the original is the user's to rename
+    # A plain word may name a place or not: listed in the report, but no warning that would flag every card.
+    pier = api.handle("clean", pictures.dirty_jpeg(), {}, "pier.jpg")["report"]
+    assert pier["name_leaks"] == ["words that may name a person or a place (pier)"] and not pier["name_kept"]
 
 
 @pytest.mark.parametrize("output, expected", [

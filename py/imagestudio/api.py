@@ -32,9 +32,10 @@ def _named(result: dict, name: str, options: dict) -> None:
     base, extension = os.path.splitext(result["name"])
     suffix = base[len(stem) + 1:] if base.startswith(stem + "-") else base
     result["name"] = names.output_name(name, suffix, extension[1:], output.naming, output.index, output.pattern)
-    # What the name gives away, and whether the result's name still carries it (then the page suggests a naming).
+    # What the name gives away, and whether the result's name still carries something it reveals for sure (then
+    # the page and the CLI suggest another naming; a plain word such as "pier" alone would flag every card).
     report["name_leaks"] = names.leaks(name)
-    report["name_kept"] = bool(report["name_leaks"]) and stem in result["name"]
+    report["name_kept"] = bool(names.certain_leaks(name)) and stem in result["name"]
 
 
 OPERATIONS = {

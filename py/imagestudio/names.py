@@ -34,14 +34,19 @@ PLAIN_WORDS = {"img", "pxl", "dsc", "dscn", "dscf", "vid", "mvimg", "photo", "im
 def leaks(name: str) -> list[str]:
     """Plain phrases for what a file name reveals (empty when it looks anonymous)."""
     stem = os.path.splitext(os.path.basename(name or ""))[0]
+    words = [w for w in re.findall(r"[^\W\d_]{3,}", stem) if w.lower() not in PLAIN_WORDS]
+    maybe = [f"words that may name a person or a place ({' '.join(words[:4])})"] if words else []
+    return certain_leaks(name) + maybe
+
+
+def certain_leaks(name: str) -> list[str]:
+    """What the name reveals for sure (a date, a device, a place's coordinates...); plain words only may."""
+    stem = os.path.splitext(os.path.basename(name or ""))[0]
     found = []
     for pattern, what in LEAKS:
         match = pattern.search(stem)
         if match:
             found.append(f"{what} ({match.group(0).strip('_- ')})")
-    words = [w for w in re.findall(r"[^\W\d_]{3,}", stem) if w.lower() not in PLAIN_WORDS]
-    if words:
-        found.append(f"words that may name a person or a place ({' '.join(words[:4])})")
     return found
 
 
