@@ -56,17 +56,18 @@ PYPI_WHEELS = {
                "3bc435d171720150b81b15d27e05e54b8abbde7b4242cddd81ef160d283108b6"),
 }
 # WebAssembly modules the worker imports only when a job needs them, each shipped with its licence as vendor/<name>/ so
-# it can be replaced on its own: name -> (npm package, pinned by package-lock.json; {file: (file in the package,
-# sha256)}). The page's list of file hashes names them all, and the worker checks each before use.
+# it can be replaced on its own: name -> (folder: an npm package, pinned by package-lock.json, or a build committed
+# here; {file: (file in that folder, sha256)}). The page's list of file hashes names them all, and the worker checks
+# each before use.
 # - libheif: the HEIC decoder (libheif-js, LGPL-3.0), one self-contained file (app/heif-decoder.js).
 # - avif, mozjpeg: the page's encoders (@jsquash, Apache-2.0; libavif/libaom/dav1d BSD-2-Clause, MozJPEG IJG/BSD-3-
 #   Clause), each an Emscripten loader and its wasm (app/codecs.js); AVIF's decoder (dav1d) checks its output.
 VENDORED = {
-    "libheif": ("libheif-js", {
+    "libheif": ("node_modules/libheif-js", {
         "libheif-bundle.mjs": ("libheif-wasm/libheif-bundle.mjs",
                                "d05292271af008d300cc75be374feb8fd35b418a71420a556c3fb817f662b502"),
         "LICENSE": ("libheif-wasm/LICENSE", "fa81ce652315b013359d6e8e4744335f31a50c7c192907176d3632f78a3b4596")}),
-    "avif": ("@jsquash/avif", {
+    "avif": ("node_modules/@jsquash/avif", {
         "avif_enc.js": ("codec/enc/avif_enc.js", "c6805e62cae5c1b9870fcc0448437da9e4edfc58c3da264af52361281082c63c"),
         "avif_enc.wasm": ("codec/enc/avif_enc.wasm",
                           "d9f2a95164362af48558d176e619becfd49dd97b50b86c679b47100860522b3d"),
@@ -74,11 +75,29 @@ VENDORED = {
         "avif_dec.wasm": ("codec/dec/avif_dec.wasm",
                           "5c35dde23dfd862088a49a6b8a9fe81f9f9a1a46aaa27de7efd7baa7611c4b47"),
         "LICENSE": ("LICENSE", "8c3690b09c168f196446cf5904332023bbc15eb92b6a7cee470ac829e6a65d20")}),
-    "mozjpeg": ("@jsquash/jpeg", {
+    "mozjpeg": ("node_modules/@jsquash/jpeg", {
         "mozjpeg_enc.js": ("codec/enc/mozjpeg_enc.js",
                            "93d3b28a4c9d3278acbbe0e23ff244ec3a6bfb13e51647b87eea311a8d747694"),
         "mozjpeg_enc.wasm": ("codec/enc/mozjpeg_enc.wasm",
                              "24d4177f1c4963e2058b107189249651c61fdef125570e79b1dfb63c8bb49326"),
+        "LICENSE": ("LICENSE", "8c3690b09c168f196446cf5904332023bbc15eb92b6a7cee470ac829e6a65d20")}),
+    # MozJPEG's lossless transcode ("Shrink losslessly"), built here: tools/build_jpegtran_wasm.py makes these from
+    # the pinned sdist of mozjpeg-lossless-optimization (IJG licence, BSD-3-Clause) and --check rebuilds them.
+    "jpegtran": ("wasm/jpegtran", {
+        "jpegtran.js": ("jpegtran.js", "5444deac7dde623de6fbef252a51cc3b8ba742012ef8a63cbaccb1934f7ef73e"),
+        "jpegtran.wasm": ("jpegtran.wasm", "ad2e3258aafd92baba9efa0690c198c2685b5cfbdfe913397ef967ada2244b0c"),
+        "LICENSE-mozjpeg.md": ("LICENSE-mozjpeg.md",
+                               "96f5b328adbb78eeaaec6980d73fd558cb1e4d62560ed615646bc3cf5e532430"),
+        "README-mozjpeg.ijg": ("README-mozjpeg.ijg",
+                               "f4a85f8677ca4e41b185c0a9f7c31a30ddb9ce43c561483ee92ef12db37c2a10"),
+        "LICENSE-mozjpeg-lossless-optimization": ("LICENSE-mozjpeg-lossless-optimization",
+                                                  "f7f729dfedb09b10833021747c47f27e9e583c371c98bd1aefe7a3ddc66b647c")}),
+    # The PNG option OxiPNG: @jsquash/oxipng's single-threaded build (wasm-bindgen; Apache-2.0, OxiPNG MIT).
+    "oxipng": ("node_modules/@jsquash/oxipng", {
+        "squoosh_oxipng.js": ("codec/pkg/squoosh_oxipng.js",
+                              "ac29a688c0311c09a809e33d06c9702e84c9242169f81a04589d69a8ad6a782b"),
+        "squoosh_oxipng_bg.wasm": ("codec/pkg/squoosh_oxipng_bg.wasm",
+                                   "5ea3e53c0b4fc1b4e8d1511d35b89329d9376bec75a9c4d3c054774487e5f9a3"),
         "LICENSE": ("LICENSE", "8c3690b09c168f196446cf5904332023bbc15eb92b6a7cee470ac829e6a65d20")}),
 }
 # The site's own files, copied as they are.
@@ -362,12 +381,12 @@ def build() -> Path:
 
 
 def _copy_vendored(vendor: Path) -> None:
-    for name, (package, files) in VENDORED.items():
+    for name, (folder, files) in VENDORED.items():
         (vendor / name).mkdir(parents=True)
         for file_name, (source, expected) in files.items():
-            data = (ROOT / "node_modules" / package / source).read_bytes()
+            data = (ROOT / folder / source).read_bytes()
             if sha256(data) != expected:
-                fail(f"node_modules/{package}/{source} has sha256 {sha256(data)}, pinned {expected}: refusing it")
+                fail(f"{folder}/{source} has sha256 {sha256(data)}, pinned {expected}: refusing it")
             (vendor / name / file_name).write_bytes(data)
 
 

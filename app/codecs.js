@@ -11,21 +11,33 @@ const CODECS = {
     decoder: ["vendor/avif/avif_dec.js", "vendor/avif/avif_dec.wasm"],
   },
   mozjpeg: { encoder: ["vendor/mozjpeg/mozjpeg_enc.js", "vendor/mozjpeg/mozjpeg_enc.wasm"] },  // @jsquash/jpeg 1.6.0
+  // Transcoders: a file's bytes in, smaller bytes out (Python proves the pixels the same).
+  // MozJPEG's lossless transcode, built here (wasm/jpegtran/): Module.transcode(bytes).
+  jpegtran: { encoder: ["vendor/jpegtran/jpegtran.js", "vendor/jpegtran/jpegtran.wasm"] },
+  // @jsquash/oxipng 2.3.0, single-threaded: a wasm-bindgen module, not an Emscripten one.
+  oxipng: { encoder: ["vendor/oxipng/squoosh_oxipng.js", "vendor/oxipng/squoosh_oxipng_bg.wasm"], start: startOxipng },
 };
+
+// wasm-bindgen's init takes the checked wasm bytes; the module keeps one instance for the worker's life.
+async function startOxipng(wasmBytes, loader) {
+  await loader.default(wasmBytes);
+  return { transcode: (bytes, o) => loader.optimise(bytes, o.level, o.interlace, o.optimiseAlpha) };
+}
 
 // -> the running Emscripten module. `verifiedBytes(path)` is the worker's checked fetch: it refuses a file whose
 // hash is not the one in the page's list.
-async function instantiate([loader, wasm], siteRoot, verifiedBytes) {
+async function instantiate([loader, wasm], siteRoot, verifiedBytes, start) {
   const [, wasmBinary] = await Promise.all([verifiedBytes(loader), verifiedBytes(wasm)]);
-  const { default: factory } = await import(new URL(loader, siteRoot).href);
-  return factory({ noInitialRun: true, wasmBinary });  // the checked bytes: the loader fetches nothing itself
+  const module = await import(new URL(loader, siteRoot).href);
+  if (start) return start(wasmBinary, module);
+  return module.default({ noInitialRun: true, wasmBinary });  // the checked bytes: the loader fetches nothing itself
 }
 
 async function instantiateCodec(name, siteRoot, verifiedBytes) {
   const codec = CODECS[name];
   if (!codec) throw new Error(`no such codec: ${name}`);
   const [encoder, decoder] = await Promise.all([codec.encoder, codec.decoder]
-    .map((files) => (files ? instantiate(files, siteRoot, verifiedBytes) : null)));
+    .map((files) => (files ? instantiate(files, siteRoot, verifiedBytes, files === codec.encoder && codec.start) : null)));
   return { encoder, decoder };
 }
 
@@ -53,6 +65,13 @@ export function createBridge() {
         const output = codec.encoder.encode(pixels, width, height, JSON.parse(optionsJson));
         if (!output || !output.length) throw new Error("it returned no file");
         return new Uint8Array(output);  // a copy, out of the codec's memory
+      });
+    },
+    transcode(name, bytes, optionsJson) {
+      return call(name, (codec) => {
+        const output = codec.encoder.transcode(bytes, JSON.parse(optionsJson));
+        if (!output || !output.length) throw new Error("it returned no file");
+        return new Uint8Array(output);
       });
     },
     // -> {width, height, data: RGBA}

@@ -31,3 +31,10 @@ def test_wasm_transcode_matches_native_on_the_corpus():
     refused = sorted(name for name, digest in native.items() if digest is None)
     assert refused and sorted(n for n, r in wasm.items() if isinstance(r, dict)) == refused
     assert {n: d for n, d in wasm.items() if n not in refused} == {n: d for n, d in native.items() if d}
+
+
+def test_committed_build_is_the_pinned_one():
+    import build
+    pinned = build.VENDORED["jpegtran"][1]
+    for name in ("jpegtran.js", "jpegtran.wasm"):
+        assert hashlib.sha256((WASM / name).read_bytes()).hexdigest() == pinned[name][1]

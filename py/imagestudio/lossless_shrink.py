@@ -42,8 +42,9 @@ _NATIVE_CHILD = ("import sys, mozjpeg_lossless_optimization as m; "
 
 def transcode(data: bytes, label: str) -> bytes:
     """MozJPEG's lossless recode of `data`, copying no optional segment; CodecFailed when it cannot."""
-    if IN_PAGE:  # the WebAssembly build joins the page's codec loader in the next step
-        raise UnsupportedFormat(f"{label}: shrinking losslessly is not available in the page yet")
+    if IN_PAGE:
+        from .encode import page_codecs  # the page's codec loader (app/codecs.js)
+        return page_codecs.transcode(CODEC, data, label)
     if importlib.util.find_spec("mozjpeg_lossless_optimization") is None:
         raise UnsupportedFormat(f"{label}: shrinking losslessly needs MozJPEG's transcode: pip install "
                                 f"{NATIVE_PACKAGE} (the web page has it built in)")

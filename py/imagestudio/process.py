@@ -98,6 +98,8 @@ def _reencode(data: bytes, name: str, recipe: Recipe, fmt: Format) -> dict:
     """decode -> pixel operations -> encode -> verify -> report."""
     clock = {"start": time.perf_counter()}
     out_fmt = encode.output_format(fmt.name, recipe.encode)
+    if out_fmt == "png" and recipe.encode.oxipng:
+        png_optimise.require(_label(name))
     encode.require_encoder(encode.Settings.from_recipe(recipe.encode, out_fmt), _label(name))  # before decoding
     inspected = _inspect(data, name, fmt)
     logo = watermark.load_logo(recipe.watermark.logo, name) if recipe.watermark.logo else None

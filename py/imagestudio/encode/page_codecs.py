@@ -18,7 +18,9 @@ from ..errors import CodecFailed, NeedsCodec, UnsupportedFormat
 IN_PAGE = sys.platform == "emscripten"
 # codec -> what it is, for messages (app/codecs.js has the same keys: the files it loads for each)
 CODECS = {"avif": "AVIF encoder (libavif with libaom and dav1d, @jsquash/avif)",
-          "mozjpeg": "MozJPEG encoder (@jsquash/jpeg)"}
+          "mozjpeg": "MozJPEG encoder (@jsquash/jpeg)",
+          "jpegtran": "MozJPEG lossless transcode (wasm/jpegtran)",
+          "oxipng": "OxiPNG optimiser (@jsquash/oxipng)"}
 
 
 def _bridge():
@@ -84,3 +86,17 @@ def decode(codec: str, data: bytes, label: str) -> Image.Image:
     if len(pixels) != width * height * 4:
         raise CodecFailed(f"{label}: the {CODECS[codec]} read back {len(pixels)} bytes for {width}x{height} pixels")
     return Image.frombuffer("RGBA", (width, height), pixels, "raw", "RGBA", 0, 1)
+
+
+def transcode(codec: str, data: bytes, label: str, options: dict | None = None) -> bytes:
+    """A file's bytes in, the transcoder's (smaller) file out: MozJPEG's lossless transcode, OxiPNG. The caller
+    proves the pixels unchanged; a failing transcoder becomes CodecFailed and its instance is dropped."""
+    bridge = _bridge()
+    if bridge is None or not bridge.loaded(codec):
+        raise NeedsCodec(f"{label}: this needs the page's {CODECS[codec]}", codec)
+    js_error, to_js = _ffi()
+    try:
+        result = bridge.transcode(codec, to_js(data), json.dumps(options or {}))
+    except js_error as err:
+        raise CodecFailed(f"{label}: the {CODECS[codec]} failed ({err})") from None
+    return bytes(result.to_bytes())

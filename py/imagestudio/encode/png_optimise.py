@@ -19,9 +19,18 @@ NATIVE_PACKAGE = "pyoxipng==9.1.1"
 IN_PAGE = sys.platform == "emscripten"
 
 
+def require(label: str) -> None:
+    """In the page: load OxiPNG before the picture is decoded and encoded, not after (the job runs again)."""
+    if IN_PAGE:
+        from . import page_codecs
+        page_codecs.require(CODEC, label)
+
+
 def _optimised(data: bytes, label: str) -> bytes:
-    if IN_PAGE:  # @jsquash/oxipng joins the page's codec loader in the next step
-        raise UnsupportedFormat(f"{label}: OxiPNG is not available in the page yet")
+    if IN_PAGE:
+        from . import page_codecs  # the page's codec loader (app/codecs.js)
+        return page_codecs.transcode(CODEC, data, label, {"level": LEVEL, "interlace": False,
+                                                          "optimiseAlpha": False})
     if importlib.util.find_spec("oxipng") is None:
         raise UnsupportedFormat(f"{label}: OxiPNG natively needs pip install {NATIVE_PACKAGE} (the web page has it "
                                 "built in)")
