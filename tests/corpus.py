@@ -3,6 +3,8 @@ so `from conftest import ...` would be ambiguous)."""
 
 import io
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -73,3 +75,14 @@ def profiled_files() -> list[Path]:
         except Exception:  # noqa: BLE001 - not a picture Pillow reads natively (HEIF, damaged files)
             return False
     return [p for p in corpus_files() if profiled(p)]
+
+
+def exiftool_tags(data: bytes, folder: Path, suffix: str = ".bin") -> dict:
+    """What exiftool, the independent reader, finds in these bytes: {"Group:Tag": value}. Skips without it."""
+    exiftool = shutil.which("exiftool")
+    if not exiftool:
+        pytest.skip("exiftool not installed")
+    path = folder / f"out{suffix}"
+    path.write_bytes(data)
+    return json.loads(subprocess.run([exiftool, "-j", "-a", "-G1", str(path)], capture_output=True,
+                                     check=True).stdout)[0]

@@ -2,15 +2,12 @@
 sRGB; the Web preset writes it; without a native encoder the engine says the codec is in the page only."""
 
 import io
-import json
-import shutil
-import subprocess
 
 import piexif
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from corpus import CORPUS, needs_corpus
+from corpus import CORPUS, exiftool_tags, needs_corpus
 from imagestudio import api
 from imagestudio.encode import avif
 from imagestudio.recipe import WEB_AVIF_QUALITY, preset
@@ -30,16 +27,6 @@ def process(data: bytes, recipe: dict, name: str = "photo.jpg") -> dict:
     result = api.handle("process", data, recipe, name)
     assert result["ok"], result
     return result
-
-
-def exiftool_tags(data: bytes, tmp_path) -> dict:
-    exiftool = shutil.which("exiftool")
-    if not exiftool:
-        pytest.skip("exiftool not installed")
-    path = tmp_path / "out.avif"
-    path.write_bytes(data)
-    return json.loads(subprocess.run([exiftool, "-j", "-a", "-G1", str(path)], capture_output=True,
-                                     check=True).stdout)[0]
 
 
 def test_avif_output_is_an_avif_with_the_pictures_pixels():
@@ -71,7 +58,7 @@ def signed_photo() -> bytes:
 def test_avif_carries_none_of_the_metadata_and_says_what_it_could_not_keep(tmp_path):
     result = process(signed_photo(), {"encode": {"format": "avif"},
                                                 "policy": {"keep_copyright": True, "keep_capture_date": True}})
-    tags = exiftool_tags(result["data"], tmp_path)
+    tags = exiftool_tags(result["data"], tmp_path, ".avif")
     assert tags["File:FileType"] == "AVIF"
     assert not [k for k in tags if k.startswith(("GPS", "IFD0", "ExifIFD", "XMP"))], tags
     assert b"Jane Doe" not in result["data"] and b"SpyCam" not in result["data"]
@@ -84,7 +71,7 @@ def test_the_web_preset_writes_a_clean_avif_of_a_corpus_photo(path, tmp_path):
     result = process(path.read_bytes(), preset("web").to_dict(), path.name)
     data = result["data"]
     assert result["report"]["format"] == "avif" and result["report"]["quality"] == WEB_AVIF_QUALITY
-    tags = exiftool_tags(data, tmp_path)
+    tags = exiftool_tags(data, tmp_path, ".avif")
     assert tags["File:FileType"] == "AVIF" and not [k for k in tags if "GPS" in k or k.startswith("IFD0")]
     with Image.open(path) as im:
         want = im.convert("RGB")

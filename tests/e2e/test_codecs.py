@@ -4,15 +4,13 @@ that file with a sentence and the batch goes on, never falling back to another f
 
 import base64
 import io
-import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageChops, ImageOps, ImageStat
 
 from conftest import wait_engine_ready
+from corpus import exiftool_tags
 from studio_helpers import download_card, pick
 
 pillow_heif = pytest.importorskip("pillow_heif")
@@ -47,16 +45,6 @@ def process_in_page(page, files: dict[str, bytes], recipe: dict) -> list[dict]:
         if result["ok"]:
             result["data"] = base64.b64decode(result["data"])
     return results
-
-
-def exiftool_tags(data: bytes, tmp_path: Path) -> dict:
-    exiftool = shutil.which("exiftool")
-    if not exiftool:
-        pytest.skip("exiftool not installed")
-    path = tmp_path / "out.bin"
-    path.write_bytes(data)
-    return json.loads(subprocess.run([exiftool, "-j", "-a", "-G1", str(path)], capture_output=True,
-                                     check=True).stdout)[0]
 
 
 def mean_difference(a: Image.Image, b: Image.Image) -> float:

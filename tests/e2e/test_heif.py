@@ -2,29 +2,17 @@
 (libheif in WebAssembly, loaded only then), checked with exiftool and pillow-heif."""
 
 import io
-import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from conftest import wait_engine_ready
 from PIL import Image, ImageChops, ImageStat
+from corpus import exiftool_tags
 from studio_helpers import card, download_card, pick
 
 pillow_heif = pytest.importorskip("pillow_heif")
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 IPHONE = CORPUS / "ianare_IMG_5195.HEIC"  # an iPhone photo with GPS, a grid of 48 tiles, Display P3
-
-
-def exiftool_tags(data: bytes, tmp_path: Path) -> dict:
-    exiftool = shutil.which("exiftool")
-    if not exiftool:
-        pytest.skip("exiftool not installed")
-    path = tmp_path / "out.bin"
-    path.write_bytes(data)
-    return json.loads(subprocess.run([exiftool, "-j", "-a", "-G1", str(path)], capture_output=True,
-                                     check=True).stdout)[0]
 
 
 def turned_iphone_photo() -> bytes:

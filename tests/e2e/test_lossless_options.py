@@ -2,11 +2,9 @@
 whose pixels are the plain clean's (native Pillow decode), and exiftool finds nothing the clean removed. OxiPNG: a
 smaller PNG with the same pixels."""
 
-import json
-import shutil
-import subprocess
 from pathlib import Path
 
+import corpus
 import pytest
 from conftest import wait_engine_ready
 from studio_helpers import download_card, image_of, pick
@@ -19,13 +17,7 @@ FILE_GROUPS = ("SourceFile", "ExifTool", "System", "File", "Composite")
 
 
 def exiftool_tags(data: bytes, tmp_path: Path) -> dict:
-    exiftool = shutil.which("exiftool")
-    if not exiftool:
-        pytest.skip("exiftool not installed")
-    path = tmp_path / "out.jpg"
-    path.write_bytes(data)
-    tags = json.loads(subprocess.run([exiftool, "-j", "-a", "-G1", str(path)], capture_output=True,
-                                     check=True).stdout)[0]
+    tags = corpus.exiftool_tags(data, tmp_path, ".jpg")
     return {k: v for k, v in tags.items() if k.split(":")[0] not in FILE_GROUPS or k == "File:Comment"}
 
 
