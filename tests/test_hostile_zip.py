@@ -91,7 +91,7 @@ def test_zip_of_real_results_keeps_their_bytes():
 ])
 def test_zip_bad_options_are_typed_errors_naming_the_zip(options, data):
     result = api.handle("zip", data, options, "all.zip")
-    check_result("zip", "all.zip", data, result, 0.0)
+    check_result("zip", "all.zip", data, result)
     assert not result["ok"] and result["error"]["code"] == "bad_options", result
 
 

@@ -27,8 +27,12 @@ from imagestudio.readers import exif, icc, iptc, xmp
 from imagestudio.sniff import sniff
 from test_hostile_inputs import check_result
 
-# IMAGE_STUDIO_EXAMPLES=2000 for a longer local search.
+# IMAGE_STUDIO_EXAMPLES=2000 IMAGE_STUDIO_EXPLORE=1 for a longer, random local search. By default the examples are
+# the same on every run: a suite that passes or fails by the draw cannot gate a landing. What a random search
+# finds becomes a test of its own (test_text_inside_a_gif_colour_table_is_not_yet_removed).
+EXPLORE = bool(os.environ.get("IMAGE_STUDIO_EXPLORE"))
 FAST = settings(max_examples=int(os.environ.get("IMAGE_STUDIO_EXAMPLES", "40")), deadline=None,
+                derandomize=not EXPLORE,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
@@ -184,7 +188,7 @@ def test_api_handle_keeps_its_contract_on_random_bytes(data, magic, op):
     name = "random.bin"
     sample = magic + data
     result = api.handle(op, sample, {}, name)
-    check_result(op, name, sample, result, 0.0)
+    check_result(op, name, sample, result)
 
 
 # ---------------------------------------------------------------- readers: never raise
@@ -237,14 +241,14 @@ def test_icc_reader_never_raises(blob, count):
 
 @pytest.mark.parametrize("fmt_name", FORMATS)
 @settings(max_examples=max(10, int(os.environ.get("IMAGE_STUDIO_EXAMPLES", "40")) // 2), deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+          derandomize=not EXPLORE, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.data(), long_edge=st.sampled_from([1, 7, 64]), out=st.sampled_from(["keep", "jpeg", "png", "webp"]))
 def test_mutated_files_through_process_keep_the_contract(fmt_name, data, long_edge, out):
     """Decode, resize and re-encode damaged files: a verified clean output or a typed error naming the file."""
     sample = data.draw(mutated(SEEDS[fmt_name]))
     name = f"mutated.{fmt_name}"
     result = api.handle("process", sample, {"resize": {"long_edge": long_edge}, "encode": {"format": out}}, name)
-    check_result("process", name, sample, result, 0.0)
+    check_result("process", name, sample, result)
 
 
 @pytest.mark.parametrize("name,sample", hi.fuzz_finds(), ids=[n for n, _ in hi.fuzz_finds()])
@@ -253,3 +257,17 @@ def test_fuzz_finds_stay_fixed_at_container_level(name, sample):
     fmt = sniff(sample, name)
     for policy in (CleanPolicy(), CleanPolicy(keep_icc=False, keep_orientation=False)):
         _clean_and_check(fmt.name, sample, policy, name)
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="known hole, found by the random search: colour-table entries that no frame uses can "
+                          "carry text, and the lossless GIF clean copies the table as it is")
+def test_text_inside_a_gif_colour_table_is_not_yet_removed():
+    """53 bytes cut from the global colour table: the comment extension that followed now lies inside the table's
+    384 bytes, so every reader takes it for colours (inspect finds no comment) and the clean keeps it."""
+    seed = SEEDS["gif"]
+    sample = seed[:100] + seed[153:]
+    table_end = 13 + 3 * 2 ** ((sample[10] & 7) + 1)
+    assert 0 < sample.find(hi.CANARY) < table_end
+    result = api.handle("clean", sample, {}, "table.gif")
+    assert result["ok"] and hi.CANARY not in result["data"]
