@@ -34,8 +34,9 @@ def _named(result: dict, name: str, options: dict) -> None:
     result["name"] = names.output_name(name, suffix, extension[1:], output.naming, output.index, output.pattern)
     # What the name gives away, and whether the result's name still carries something it reveals for sure (then
     # the page and the CLI suggest another naming; a plain word such as "pier" alone would flag every card).
-    report["name_leaks"] = names.leaks(name)
-    report["name_kept"] = bool(names.certain_leaks(name)) and stem in result["name"]
+    certain, maybe = names.sorted_leaks(name)
+    report["name_leaks"] = certain + maybe
+    report["name_kept"] = bool(certain) and stem in result["name"]
 
 
 OPERATIONS = {

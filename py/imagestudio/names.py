@@ -33,21 +33,21 @@ PLAIN_WORDS = {"img", "pxl", "dsc", "dscn", "dscf", "vid", "mvimg", "photo", "im
 
 def leaks(name: str) -> list[str]:
     """Plain phrases for what a file name reveals (empty when it looks anonymous)."""
-    stem = os.path.splitext(os.path.basename(name or ""))[0]
-    words = [w for w in re.findall(r"[^\W\d_]{3,}", stem) if w.lower() not in PLAIN_WORDS]
-    maybe = [f"words that may name a person or a place ({' '.join(words[:4])})"] if words else []
-    return certain_leaks(name) + maybe
+    certain, maybe = sorted_leaks(name)
+    return certain + maybe
 
 
-def certain_leaks(name: str) -> list[str]:
-    """What the name reveals for sure (a date, a device, a place's coordinates...); plain words only may."""
+def sorted_leaks(name: str) -> tuple[list[str], list[str]]:
+    """What the name reveals for sure (a date, a device, a place's coordinates...), and plain words that may."""
     stem = os.path.splitext(os.path.basename(name or ""))[0]
-    found = []
+    certain = []
     for pattern, what in LEAKS:
         match = pattern.search(stem)
         if match:
-            found.append(f"{what} ({match.group(0).strip('_- ')})")
-    return found
+            certain.append(f"{what} ({match.group(0).strip('_- ')})")
+    words = [w for w in re.findall(r"[^\W\d_]{3,}", stem) if w.lower() not in PLAIN_WORDS]
+    maybe = [f"words that may name a person or a place ({' '.join(words[:4])})"] if words else []
+    return certain, maybe
 
 
 def check_pattern(pattern: str) -> str | None:
