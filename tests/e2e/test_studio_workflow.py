@@ -203,6 +203,10 @@ def test_cancel_and_remove_end_only_the_busy_workers(context, base_url, tmp_path
     assert not page.errors
 
 
+NO_CORPUS = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS} (only in the dev workplace)")
+
+
+@NO_CORPUS
 def test_the_report_speaks_to_non_experts(browser, base_url, tmp_path):
     context = browser.new_context(locale="en-GB", timezone_id="Europe/London")
     page = open_page(context, base_url)
@@ -230,6 +234,7 @@ def test_the_report_speaks_to_non_experts(browser, base_url, tmp_path):
     context.close()
 
 
+@NO_CORPUS
 def test_the_page_says_what_the_recipe_does(page, tmp_path):
     wait_engine_ready(page)
     # Sizes: one unit, said as such.
