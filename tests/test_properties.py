@@ -29,7 +29,7 @@ from test_hostile_inputs import check_result
 
 # IMAGE_STUDIO_EXAMPLES=2000 IMAGE_STUDIO_EXPLORE=1 for a longer, random local search. By default the examples are
 # the same on every run: a suite that passes or fails by the draw cannot gate a landing. What a random search
-# finds becomes a test of its own (test_text_inside_a_gif_colour_table_is_not_yet_removed).
+# finds becomes a test of its own (test_text_inside_a_gif_colour_table_is_removed).
 EXPLORE = bool(os.environ.get("IMAGE_STUDIO_EXPLORE"))
 FAST = settings(max_examples=int(os.environ.get("IMAGE_STUDIO_EXAMPLES", "40")), deadline=None,
                 derandomize=not EXPLORE,
@@ -259,12 +259,10 @@ def test_fuzz_finds_stay_fixed_at_container_level(name, sample):
         _clean_and_check(fmt.name, sample, policy, name)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="known hole, found by the random search: colour-table entries that no frame uses can "
-                          "carry text, and the lossless GIF clean copies the table as it is")
-def test_text_inside_a_gif_colour_table_is_not_yet_removed():
+def test_text_inside_a_gif_colour_table_is_removed():
     """53 bytes cut from the global colour table: the comment extension that followed now lies inside the table's
-    384 bytes, so every reader takes it for colours (inspect finds no comment) and the clean keeps it."""
+    384 bytes, so every reader takes it for colours (inspect finds no comment); no pixel uses those colours, so the
+    clean blanks them."""
     seed = SEEDS["gif"]
     sample = seed[:100] + seed[153:]
     table_end = 13 + 3 * 2 ** ((sample[10] & 7) + 1)

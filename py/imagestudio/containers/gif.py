@@ -119,27 +119,66 @@ def _describe(data: bytes, label_byte: int, start: int, end: int) -> list[Findin
 def inspect(data: bytes, name: str = "") -> list[Finding]:
     parts, end = blocks(data, name)
     found = [f for kind, lb, s, e in parts if kind == "extension" for f in _describe(data, lb, s, e)]
-    extra = sum(stop - cut for cut, stop in _frame_data_ends(data, parts).values())
+    scans = _scans(data, parts)
+    extra = sum(stop - cut for cut, stop in _frame_data_ends(parts, scans).values())
     if extra:
         found.append(Finding("hidden", "extra_data", "Data after the end of a frame's picture data", f"{extra} bytes",
                              "GIF image data sub-blocks"))
+    unused = sum(len(spare) for _at, spare in _unused_colours(data, parts, scans))
+    if unused:
+        found.append(Finding("hidden", "unused_colours", "Colours no pixel uses (a colour table can hold any data "
+                             "there)", f"{unused} entries", "GIF colour table"))
     if end < len(data):
         found.append(Finding("hidden", "trailing_data", "Data after the end of the image",
                              f"{len(data) - end} bytes", "after the GIF trailer"))
     return found
 
 
-def _frame_data_ends(data: bytes, parts: list) -> dict:
-    """image block start -> (offset just past the sub-block with the end code, offset of the terminator), for the
-    frames whose data goes on past their end code; walks at most gif_lzw.MAX_WALK bytes of LZW data."""
+def _scans(data: bytes, parts: list) -> dict:
+    """image block start -> gif_lzw.Scan of its data, for the frames within the first gif_lzw.MAX_WALK bytes."""
     out, walked = {}, 0
     for kind, _lb, s, e in parts:
         if kind != "image" or walked + (e - s) > gif_lzw.MAX_WALK:
             continue
         walked += e - s
-        end = gif_lzw.data_end(data, s + 10 + _colour_table(data[s + 9]))
-        if end is not None and end < e - 1:
-            out[s] = (end, e - 1)
+        pixels = int.from_bytes(data[s + 5:s + 7], "little") * int.from_bytes(data[s + 7:s + 9], "little")
+        out[s] = gif_lzw.scan(data, s + 10 + _colour_table(data[s + 9]), pixels)
+    return out
+
+
+def _frame_data_ends(parts: list, scans: dict) -> dict:
+    """image block start -> (offset just past the sub-block with the end code, offset of the terminator), for the
+    frames whose data goes on past their end code."""
+    return {s: (scans[s].end, e - 1) for kind, _lb, s, e in parts
+            if s in scans and scans[s].end is not None and scans[s].end < e - 1}
+
+
+def _unused_colours(data: bytes, parts: list, scans: dict) -> list[tuple[int, list[int]]]:
+    """[(offset of a colour table, its entries that no pixel uses and that are not black)]. A table is checked
+    only when every frame drawing with it was walked; the background (global table) and each frame's
+    transparent index count as used."""
+    tables: dict[int, tuple[int, set | None]] = {}  # table offset -> (entries, indices used; None: unknown)
+    if data[10] & 0x80:
+        tables[13] = (_colour_table(data[10]) // 3, {data[11]})
+    transparent = None
+    for kind, lb, s, e in parts:
+        if kind == "extension" and lb == GRAPHIC_CONTROL and e - s >= 7 and data[s + 3] & 1:
+            transparent = data[s + 6]
+        if kind != "image":
+            continue
+        at = s + 10 if data[s + 9] & 0x80 else 13
+        if at != 13:
+            tables[at] = (_colour_table(data[s + 9]) // 3, set())
+        if at in tables:
+            count, used = tables[at]
+            tables[at] = (count, used | scans[s].used | {transparent} if used is not None and s in scans else None)
+        transparent = None
+    out = []
+    for at, (count, used) in tables.items():
+        spare = [i for i in range(count)
+                 if used is not None and i not in used and any(data[at + 3 * i:at + 3 * i + 3])]
+        if spare:
+            out.append((at, spare))
     return out
 
 
@@ -161,11 +200,27 @@ def _icc_extension(profile: bytes) -> bytes:
     return bytes([EXTENSION, APPLICATION, 11]) + ICC_APP + blocks + b"\x00"
 
 
+def _blanked(data: bytes, parts: list, scans: dict) -> bytearray:
+    """The file with every colour no pixel uses made black in place: tables and pictures keep their sizes."""
+    view = bytearray(data)
+    for at, spare in _unused_colours(data, parts, scans):
+        for index in spare:
+            view[at + 3 * index:at + 3 * index + 3] = bytes(3)
+    return view
+
+
+def blank_unused_colours(data: bytes) -> bytes:
+    """For a GIF the engine wrote: Pillow pads its colour tables with colours no pixel uses."""
+    parts, _end = blocks(data)
+    return bytes(_blanked(data, parts, _scans(data, parts)))
+
+
 def clean(data: bytes, policy, name: str = "") -> bytes:
     parts, _end = blocks(data, name)
-    view = memoryview(data)
-    cuts = _frame_data_ends(data, parts)
-    out: list[bytes | memoryview] = []
+    scans = _scans(data, parts)
+    cuts = _frame_data_ends(parts, scans)
+    view = _blanked(data, parts, scans)
+    out: list[bytes | bytearray] = []
     for kind, lb, s, e in parts:
         if not _keep(data, kind, lb, s, policy):
             continue
@@ -186,5 +241,5 @@ def notes(data: bytes, name: str = "") -> list[str]:
     parts, _end = blocks(data, name)
     if sum(e - s for kind, _lb, s, e in parts if kind == "image") > gif_lzw.MAX_WALK:
         return [f"only the first {gif_lzw.MAX_WALK >> 20} MB of picture data were checked for data hidden after "
-                "a frame's end"]
+                "a frame's end or in unused colours"]
     return []

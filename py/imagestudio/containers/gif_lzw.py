@@ -1,21 +1,34 @@
-"""Where a GIF frame's LZW data really ends: the sub-block that holds the end-of-information code. Sub-blocks after
-it are never decoded, so they can hold anything.
+"""Follow a GIF frame's LZW codes without making pixels: where the data really ends (the sub-block that holds
+the end-of-information code; sub-blocks after it are never decoded, so they can hold anything) and which colour
+indices the frame draws (colour-table entries no pixel uses can hold anything too).
 
-Only the code widths are followed (no pixels are made); about 1 s per 1.4 MB of LZW data natively, so a file's
-walk stops after MAX_WALK bytes and the rest of it is not checked (the report says so).
+Only code widths and string lengths are tracked; about 1 s per 1.4 MB of LZW data natively, so a file's walk
+stops after MAX_WALK bytes and the rest of it is not checked (the report says so).
 """
 
+from typing import NamedTuple
+
 MAX_WALK = 4 << 20
+TABLE = 4096
 
 
-def data_end(data: bytes, pos: int) -> int | None:
-    """For image data starting at `pos` (the LZW minimum code size byte): the offset just past the sub-block that
-    holds the end code, or None when the data has no end code (then nothing is cut)."""
+class Scan(NamedTuple):
+    end: int | None      # offset just past the sub-block with the end code; None: no end code (nothing is cut)
+    used: frozenset      # colour indices among the first `pixels` pixels the codes draw
+
+
+def scan(data: bytes, pos: int, pixels: int) -> Scan:
+    """The image data starting at `pos` (the LZW minimum code size byte) of a frame of `pixels` pixels.
+
+    Every string in the code table is made of indices drawn before, so the indices a frame uses are exactly
+    the single-index codes it sends while it still has pixels to fill."""
     if pos >= len(data) or not 1 <= data[pos] <= 11:
-        return None
+        return Scan(None, frozenset())
     min_size = max(data[pos], 2)
     clear, end = 1 << min_size, (1 << min_size) + 1
-    size, next_code, first = min_size + 1, end + 1, True
+    lengths = [1] * clear + [0] * (TABLE - clear)
+    size, next_code, prev = min_size + 1, end + 1, -1
+    drawn, used, valid = 0, set(), True
     bits = nbits = 0
     pos += 1
     while pos < len(data) and data[pos]:
@@ -28,14 +41,25 @@ def data_end(data: bytes, pos: int) -> int | None:
                 bits >>= size
                 nbits -= size
                 if code == clear:
-                    size, next_code, first = min_size + 1, end + 1, True
-                elif code == end:
-                    return block_end
+                    size, next_code, prev = min_size + 1, end + 1, -1
+                    continue
+                if code == end:
+                    return Scan(block_end, frozenset(used))
+                if prev < 0 or code > next_code:
+                    length = 1 if code < clear else 0
+                    valid = valid and code < clear  # a decoder stops drawing at a code it has no string for
+                elif code == next_code:
+                    length = lengths[prev] + 1
                 else:
-                    if not first and next_code < 4096:
-                        next_code += 1
-                        if next_code == 1 << size and size < 12:
-                            size += 1
-                    first = False
+                    length = lengths[code]
+                if valid and code < clear and drawn < pixels:
+                    used.add(code)
+                drawn += length
+                if prev >= 0 and next_code < TABLE:
+                    lengths[next_code] = lengths[prev] + 1
+                    next_code += 1
+                    if next_code == 1 << size and size < 12:
+                        size += 1
+                prev = code
         pos = block_end
-    return None
+    return Scan(None, frozenset(used))
