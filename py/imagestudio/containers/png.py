@@ -1,9 +1,12 @@
 """PNG (and APNG): keep only the chunks that draw the picture; copy them byte for byte."""
 
+import io
 import zlib
 
-from .. import icc_profile
-from ..errors import CorruptImage
+from PIL import Image
+
+from .. import decode, icc_profile
+from ..errors import CorruptImage, EngineError
 from ..readers import exif as exif_reader
 from ..readers import icc, pngtext
 from ..report import Finding, damaged
@@ -14,8 +17,9 @@ CLEANABLE = True
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # Chunks needed to draw the picture (critical, colour, transparency, density, animation): always kept.
+# hIST (how often each palette colour is used) is not among them: it draws nothing and its numbers can be anything.
 RENDERING = {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"sBIT", b"bKGD", b"pHYs",
-             b"hIST", b"cICP", b"mDCv", b"cLLi", b"acTL", b"fcTL", b"fdAT"}
+             b"cICP", b"mDCv", b"cLLi", b"acTL", b"fcTL", b"fdAT"}
 COLOUR_PROFILE = b"iCCP"   # kept when the policy keeps colour profiles
 # Bytes the fields of a rendering chunk need: a longer one has room to hide anything, so clean keeps only
 # these bytes and inspect reports the rest. Where the size depends on the colour type, by colour type.
@@ -84,8 +88,6 @@ def _needed(kind: bytes, body: bytes, ihdr: bytes, palette: int) -> int | None:
         return min(len(body), palette)
     if kind in BY_COLOUR:
         return BY_COLOUR[kind].get(colour, 0) if colour is not None else 0
-    if kind == b"hIST":
-        return min(len(body), 2 * palette)
     if kind == b"PLTE":
         return min(len(body), 768) // 3 * 3
     return None
@@ -175,6 +177,10 @@ def inspect(data: bytes, name: str = "") -> list[Finding]:
             kind, _s, _e, body = parsed[index]
             found.append(Finding("hidden", "extra_data", f"Extra data inside a {kind.decode('latin-1')} chunk",
                                  f"{len(body) - (size or 0)} bytes", f"PNG {kind.decode('latin-1')} chunk"))
+        spare = _unused_palette(parsed, name)
+        if spare:
+            found.append(Finding("hidden", "unused_colours", "Colours no pixel uses (a palette can hold any data "
+                                 "there)", f"{len(spare)} entries", "PNG PLTE and tRNS chunks"))
     except CorruptImage as err:
         if not found:
             raise
@@ -184,6 +190,53 @@ def inspect(data: bytes, name: str = "") -> list[Finding]:
         found.append(Finding("hidden", "trailing_data", "Data after the end of the image (can hold the uncropped "
                              "original: the 'aCropalypse' leak)", f"{len(data) - end} bytes", "after PNG IEND"))
     return found
+
+
+def _pictures(parsed: list) -> list[tuple[bytes, bytes]]:
+    """(width and height as IHDR writes them, zlib data) of the still picture and of each APNG frame."""
+    out: list[tuple[bytes, bytes]] = []
+    size, previous = bytes(parsed[0][3][:8]), b""
+    for kind, _s, _e, body in parsed:
+        if kind == b"fcTL":
+            size = bytes(body[4:12])
+        if kind == b"IDAT" or kind == b"fdAT":
+            data = bytes(body[4:] if kind == b"fdAT" else body)
+            if kind == previous:  # the next chunk of the same picture
+                out[-1] = (out[-1][0], out[-1][1] + data)
+            else:
+                out.append((bytes(parsed[0][3][:8]) if kind == b"IDAT" else size, data))
+        previous = kind
+    return out
+
+
+def _used_indices(parsed: list, name: str) -> set[int] | None:
+    """The palette indices that the still picture and every APNG frame draw, plus the background colour; None
+    when a picture cannot be decoded here (its palette is then left as it is, and notes() says so)."""
+    ihdr, plte = parsed[0][3], next((b for k, _s, _e, b in parsed if k == b"PLTE"), b"")
+    used = {b[0] for k, _s, _e, b in parsed if k == b"bKGD" and len(b) == 1}
+    for size, data in _pictures(parsed):
+        alone = SIGNATURE + _chunk(b"IHDR", size + bytes(ihdr[8:13])) + _chunk(b"PLTE", bytes(plte))
+        try:
+            decode.check_size(int.from_bytes(size[:4], "big"), int.from_bytes(size[4:], "big"), 1, name)
+            with Image.open(io.BytesIO(alone + _chunk(b"IDAT", data) + _chunk(b"IEND", b"")), formats=["PNG"]) as im:
+                im.load()
+                used |= {index for index, count in enumerate(im.histogram()) if count}
+        except (EngineError, OSError, ValueError, SyntaxError):
+            return None
+    return used
+
+
+def _unused_palette(parsed: list, name: str) -> list[int]:
+    """Palette entries that no pixel uses and that hold anything but zeros (colour or tRNS transparency)."""
+    ihdr = parsed[0][3]
+    if len(ihdr) < 13 or ihdr[9] != 3:
+        return []
+    plte = next((b for k, _s, _e, b in parsed if k == b"PLTE"), b"")
+    trns = next((b for k, _s, _e, b in parsed if k == b"tRNS"), b"")
+    entries = min(len(plte), 768) // 3
+    maybe = [i for i in range(entries) if any(plte[3 * i:3 * i + 3]) or (i < len(trns) and trns[i])]
+    used = _used_indices(parsed, name) if maybe else set()
+    return [] if used is None else [i for i in maybe if i not in used]
 
 
 def _chunk(kind: bytes, body: bytes) -> bytes:
@@ -199,14 +252,36 @@ def _canonical_iccp(body: bytes) -> bytes:
     return _chunk(COLOUR_PROFILE, ICCP_NAME + b"\x00\x00" + zlib.compress(profile, 9)) if profile else b""
 
 
+def _blanked(body: bytes, entries: list[int], width: int) -> bytes:
+    out = bytearray(body)
+    for i in entries:
+        out[i * width:(i + 1) * width] = bytes(len(out[i * width:(i + 1) * width]))
+    return bytes(out)
+
+
+def blank_unused_colours(data: bytes) -> bytes:
+    """For a PNG the engine wrote: Pillow may pad its palette with colours no pixel uses."""
+    parsed = list(chunks(data))
+    spare = _unused_palette(parsed, "")
+    if not spare:
+        return data
+    return SIGNATURE + b"".join(_chunk(kind, _blanked(bytes(body), spare, 3 if kind == b"PLTE" else 1))
+                                if kind in (b"PLTE", b"tRNS") else bytes(data[start:end])
+                                for kind, start, end, body in parsed)
+
+
 def clean(data: bytes, policy, name: str = "") -> bytes:
     label = name or "this file"
     out: list[bytes | memoryview] = [SIGNATURE]
     findings, view = [], memoryview(data)
     parsed = list(chunks(data, name))
     trim = _rendering_extra(parsed, label)  # rendering chunks cut to their fields: nothing hides in them
+    spare = _unused_palette(parsed, name)
     for index, (kind, start, end, body) in enumerate(parsed):
-        if index in trim:
+        if spare and kind in (b"PLTE", b"tRNS") and trim.get(index, 1) is not None:
+            fields = bytes(body[:trim[index]] if index in trim else body)
+            out.append(_chunk(kind, _blanked(fields, spare, 3 if kind == b"PLTE" else 1)))  # black, transparent
+        elif index in trim:
             if trim[index] or (trim[index] == 0 and kind not in (b"IDAT", b"fdAT")):
                 out.append(_chunk(kind, bytes(body[:trim[index]])))
         elif kind == COLOUR_PROFILE:
@@ -227,4 +302,7 @@ def clean(data: bytes, policy, name: str = "") -> bytes:
 
 
 def notes(data: bytes, name: str = "") -> list[str]:
+    parsed = list(chunks(data, name))
+    if len(parsed[0][3]) >= 13 and parsed[0][3][9] == 3 and _used_indices(parsed, name) is None:
+        return ["the palette was not checked for colours no pixel uses: the picture could not be decoded"]
     return []
