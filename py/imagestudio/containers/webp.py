@@ -5,7 +5,8 @@ from ..errors import CorruptImage
 from ..readers import exif as exif_reader
 from ..readers import icc, xmp
 from ..report import Finding
-from . import kept
+from . import kept, webp_tails
+from .webp_tails import chunk as _chunk
 
 LOSSLESS = True   # the compressed picture is copied byte for byte
 CLEANABLE = True
@@ -77,14 +78,46 @@ def _describe(fourcc: bytes, body: bytes) -> list[Finding]:
 def inspect(data: bytes, name: str = "") -> list[Finding]:
     parts, riff_end = chunks(data, name)
     found = [f for fourcc, _s, _e, body in parts for f in _describe(fourcc, body)]
+    unread = sum(_tails(parts)[0].values())
+    if unread:
+        found.append(Finding("hidden", "extra_data", "Data after the end of a picture's coded data", f"{unread} bytes",
+                             "WebP VP8, VP8L or ALPH chunk"))
     if riff_end < len(data):
         found.append(Finding("hidden", "trailing_data", "Data after the end of the image",
                              f"{len(data) - riff_end} bytes", "after the WebP RIFF data"))
     return found
 
 
-def _chunk(fourcc: bytes, body: bytes) -> bytes:
-    return fourcc + len(body).to_bytes(4, "little") + body + (b"\x00" if len(body) & 1 else b"")
+def _sub_payload(body: bytes, start: int) -> bytes:
+    """The payload of the chunk at `start` inside an ANMF frame's body."""
+    return bytes(body[start + 8:start + 8 + int.from_bytes(body[start + 4:start + 8], "little")])
+
+
+def _cut(payload: bytes, tail: int) -> bytes:
+    return payload[:len(payload) - tail]
+
+
+def _tails(parts: list) -> tuple[dict, bool]:
+    """({(index of the chunk, offset inside an ANMF frame or None): bytes after its coded data}, whether every
+    picture was checked). A still picture is its top-level ALPH/VP8/VP8L chunks, an animation frame its own."""
+    pictures = [[(i, None, fourcc, bytes(body)) for i, (fourcc, _s, _e, body) in enumerate(parts)
+                 if fourcc in FRAME_CHUNKS]]
+    pictures += [[(i, at, fourcc, _sub_payload(body, at)) for fourcc, at, _end in frame_parts(body)
+                  if fourcc in FRAME_CHUNKS] for i, (kind, _s, _e, body) in enumerate(parts) if kind == b"ANMF"]
+    tails, budget = {}, webp_tails.MAX_CHECK_PIXELS
+    for picture in pictures:
+        chunks = [(fourcc, payload) for _i, _at, fourcc, payload in picture]
+        size = next((webp_tails.size_of(*c) for c in chunks if webp_tails.size_of(*c)), None)
+        if size is None:
+            continue  # no picture that decodes: nothing to compare with
+        budget -= size[0] * size[1]
+        if budget < 0:
+            return tails, False
+        for n, (i, at, _fourcc, _payload) in enumerate(picture):
+            tail = webp_tails.unread_tail(chunks, n, size)
+            if tail:
+                tails[(i, at)] = tail
+    return tails, True
 
 
 def clean(data: bytes, policy, name: str = "") -> bytes:
@@ -96,17 +129,22 @@ def clean(data: bytes, policy, name: str = "") -> bytes:
     removed = [f for fourcc, _s, _e, body in parts if fourcc not in IMAGE_CHUNKS for f in _describe(fourcc, body)]
     exif_body = kept.minimal_exif(removed, policy)
     has_vp8x = any(p[0] == b"VP8X" for p in parts)
+    tails, _complete = _tails(parts)
     out: list[bytes | memoryview] = []
-    for fourcc, start, end, body in parts:
+    for index, (fourcc, start, end, body) in enumerate(parts):
         if fourcc == b"VP8X" and len(body) >= 10:
             flags = body[0] & (FLAG_ALPHA | FLAG_ANIMATION)
             flags |= (FLAG_ICC if keep_icc else 0) | (FLAG_EXIF if exif_body else 0)
             out.append(_chunk(b"VP8X", bytes([flags]) + bytes(body[1:10])))
         elif fourcc == b"ANIM" and len(body) > HEADER_SIZES[b"ANIM"]:
             out.append(_chunk(b"ANIM", bytes(body[:HEADER_SIZES[b"ANIM"]])))
-        elif fourcc == b"ANMF" and _describe(fourcc, body):  # rebuild the frame without its extra chunks
-            kept_parts = [body[s:e] for f, s, e in frame_parts(body) if f in FRAME_CHUNKS]
+        elif fourcc == b"ANMF" and (_describe(fourcc, body) or any(i == index for i, _at in tails)):
+            # the frame again: its picture's chunks only, each without the bytes after its coded data
+            kept_parts = [_chunk(f, _cut(_sub_payload(body, at), tails.get((index, at), 0)))
+                          for f, at, _e in frame_parts(body) if f in FRAME_CHUNKS]
             out.append(_chunk(b"ANMF", bytes(body[:ANMF_HEADER]) + b"".join(kept_parts)))
+        elif (index, None) in tails:
+            out.append(_chunk(fourcc, _cut(bytes(body), tails[(index, None)])))
         elif fourcc == COLOUR_PROFILE and canonical_icc is not None:
             out.append(_chunk(COLOUR_PROFILE, canonical_icc))
             canonical_icc = None  # one profile only
@@ -119,4 +157,7 @@ def clean(data: bytes, policy, name: str = "") -> bytes:
 
 
 def notes(data: bytes, name: str = "") -> list[str]:
+    if not _tails(chunks(data, name)[0])[1]:
+        return [f"only the first {webp_tails.MAX_CHECK_PIXELS // 1_000_000} megapixels of pictures were checked for "
+                "data hidden after their coded data"]
     return []
