@@ -38,9 +38,12 @@ def recipe(fmt: str) -> dict:
 
 
 def node_cpu_seconds(photo_path: str, runs: int, cpu) -> dict:
-    """Runs inside Pyodide: CPU seconds of each job, before (exhaustive) and after (proxy), interleaved."""
+    """Runs inside Pyodide: CPU seconds of each job, before (exhaustive) and after (proxy), interleaved. Under Node
+    the page's MozJPEG (a JS module of the worker) is absent, so JPEG is Pillow's writer here, as natively."""
     from imagestudio import api
-    from imagestudio.encode import search
+    from imagestudio.encode import page_codecs, search
+
+    page_codecs.IN_PAGE = False
 
     data = Path(photo_path).read_bytes()
     proxy_min = search.PROXY_MIN_PIXELS
