@@ -28,7 +28,8 @@ def scan(data: bytes, pos: int, pixels: int) -> Scan:
     clear, end = 1 << min_size, (1 << min_size) + 1
     lengths = [1] * clear + [0] * (TABLE - clear)
     size, next_code, prev = min_size + 1, end + 1, -1
-    drawn, used, valid = 0, set(), True
+    drawn, valid = 0, True
+    used: set[int] = set()
     bits = nbits = 0
     pos += 1
     while pos < len(data) and data[pos]:

@@ -100,11 +100,12 @@ def _cut(payload: bytes, tail: int) -> bytes:
 def _tails(parts: list) -> tuple[dict, bool]:
     """({(index of the chunk, offset inside an ANMF frame or None): bytes after its coded data}, whether every
     picture was checked). A still picture is its top-level ALPH/VP8/VP8L chunks, an animation frame its own."""
-    pictures = [[(i, None, fourcc, bytes(body)) for i, (fourcc, _s, _e, body) in enumerate(parts)
-                 if fourcc in FRAME_CHUNKS]]
+    pictures: list[list[tuple[int, int | None, bytes, bytes]]] = [
+        [(i, None, fourcc, bytes(body)) for i, (fourcc, _s, _e, body) in enumerate(parts) if fourcc in FRAME_CHUNKS]]
     pictures += [[(i, at, fourcc, _sub_payload(body, at)) for fourcc, at, _end in frame_parts(body)
                   if fourcc in FRAME_CHUNKS] for i, (kind, _s, _e, body) in enumerate(parts) if kind == b"ANMF"]
-    tails, budget = {}, webp_tails.MAX_CHECK_PIXELS
+    tails: dict[tuple[int, int | None], int] = {}
+    budget = webp_tails.MAX_CHECK_PIXELS
     for picture in pictures:
         chunks = [(fourcc, payload) for _i, _at, fourcc, payload in picture]
         size = next((webp_tails.size_of(*c) for c in chunks if webp_tails.size_of(*c)), None)
