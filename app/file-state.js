@@ -13,7 +13,7 @@ export class FileItem extends EventTarget {
     this.report = null;      // the engine's `inspect` report
     this.thumbnail = undefined;  // a small JPEG Blob from the engine (null: pixels it cannot show; undefined: not yet)
     this.upright = null;     // [width, height] of the picture, upright, from the engine with the thumbnail
-    this.output = null;      // the engine's last result {data, mime, name, report}
+    this.output = null;      // the engine's last result {data, mime, name, report, release} (result-store.js)
     this.error = null;       // {message, retryable}
     this.index = 0;          // its number in the batch, set by FileItems
     this.box = null;         // this photo's own crop [left, top, right, bottom] from the crop editor

@@ -3,6 +3,7 @@
 import { EngineBridge } from "./bridge.js";
 import { onFiles, saveBytes, inertType } from "./files.js";
 import { zipResults, canWriteFolder, writeFolder } from "./download-all.js";
+import { keepResult } from "./result-store.js";
 import { FileCard } from "./cards.js";
 import { FileItem, FileItems } from "./file-state.js";
 import { BatchBar } from "./batch-bar.js";
@@ -161,6 +162,7 @@ function select(item) {
 
 function removeItem(item) {
   item.thumbnailJob?.abort();
+  item.output?.release({ now: true });
   items.remove(item);  // its jobs stop: queued ones leave the queue, a running one ends only its own worker
   item.card.dispose();
   if (selected === item) select(items.items[0] || null);
@@ -227,9 +229,12 @@ async function run(item) {
       { signal, onStart: started(item.stale ? "Updating…" : "Working…"), onProgress });
     if (signal.aborted) return;
     if (!result.ok) return fail(item, result.error);
-    // Kept as a Blob: the browser holds it outside the page's heap (on disk when large), and "Download all"
+    // A Blob in memory, or past a few hundred MB of results a File on disk (result-store.js); "Download all"
     // chains it into the ZIP without a copy.
-    const output = { ...result, data: new Blob([result.data], { type: inertType(result.mime) }) };
+    const kept = await keepResult(result.data, inertType(result.mime));
+    if (signal.aborted) return kept.release();
+    item.output?.release();
+    const output = { ...result, data: kept.data, release: kept.release };
     // Still stale if the recipe changed while this job ran (its re-run is on its way).
     item.update({ output, recipeKey: key, stale: key !== keyFor(item), state: "done", downloaded: false,
       status: result.report?.lossless ? "Done — pixels untouched" : "Done" });
