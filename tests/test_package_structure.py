@@ -75,7 +75,7 @@ def cycles(edges: dict[str, set[str]]) -> list[set[str]]:
 
 def test_the_graph_sees_the_imports_it_should():
     edges = graph()
-    assert "imagestudio.cleaning" in edges["imagestudio.api"]
+    assert "imagestudio.cleaning" in edges["imagestudio.process"]
     assert "imagestudio.containers.jpeg_markers" in edges["imagestudio.containers.jpeg"]
     assert "imagestudio.readers.exif" in edges["imagestudio.readers.iptc"]  # the import inside a function counts
 
@@ -87,3 +87,21 @@ def test_no_import_cycles():
 
 def test_a_cycle_is_found():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [{"a", "b", "c"}]
+
+
+def test_a_jpeg_clean_loads_no_other_formats_code():
+    """Operations and containers are imported by the first job that needs them (api.OPERATIONS, CONTAINERS): the
+    page's engine is ready sooner, and a JPEG batch never loads the HEIF, GIF, PNG, WebP, TIFF or ZIP code."""
+    import subprocess
+    import sys
+
+    from pictures import camera_photo
+
+    script = ("import sys; from imagestudio import api; "
+              "assert api.handle('clean', sys.stdin.buffer.read(), {}, 'a.jpg')['ok']; "
+              "print(' '.join(sorted(m for m in sys.modules if m.startswith('imagestudio'))))")
+    loaded = subprocess.run([sys.executable, "-c", script], input=camera_photo(), capture_output=True, check=True,
+                            cwd=PACKAGE.parent).stdout.decode().split()
+    assert "imagestudio.containers.jpeg" in loaded
+    unwanted = {f"imagestudio.containers.{m}" for m in ("heif", "gif", "png", "webp", "tiff", "bmp")}
+    assert not unwanted & set(loaded) and "imagestudio.zip_parts" not in loaded

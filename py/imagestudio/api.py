@@ -5,19 +5,15 @@ The web worker, the tests and the command line all call this. A result is either
 {"ok": False, "error": {"code", "message"}}; the message always names the file.
 """
 
+import importlib
 import json
 import os
+from collections.abc import Callable
 
 from . import __version__, names, progress, receipt
-from .archive import zip_op
-from .zip_parts import zip_end_op, zip_entry_op, zip_names_op
-from .cleaning import clean_op, inspect
 from .errors import BadOptions, EngineError
 from .policy import CleanPolicy
-from .process import process
 from .recipe import Output
-from .catalogue import presets_op
-from .recipe import import_op
 
 
 def _named(result: dict, name: str, options: dict) -> None:
@@ -39,18 +35,25 @@ def _named(result: dict, name: str, options: dict) -> None:
     report["name_kept"] = bool(certain) and stem in result["name"]
 
 
+# operation -> "module:function". A module is imported by the first job that needs it, so the engine is ready
+# sooner in the browser and a batch that never zips or converts never loads that code.
 OPERATIONS = {
-    "inspect": inspect,      # what a file reveals (cleaning.py)
-    "clean": clean_op,       # metadata removed, verified by re-inspection (cleaning.py)
-    "process": process,      # recipe: crop, resize, watermark, re-encode (process.py)
-    "zip": zip_op,           # many results -> one ZIP (archive.py)
-    "zip_names": zip_names_op,  # a streamed ZIP, piece by piece: names and dates first (zip_parts.py),
-    "zip_entry": zip_entry_op,  # then each entry's header (the page adds the result's own bytes),
-    "zip_end": zip_end_op,      # then the central directory
-    "presets": presets_op,   # the catalogue: recipe defaults, presets, choices, page facts (catalogue.py)
-    "receipt": receipt.receipt_op,  # the privacy receipt of a batch, JSON or a readable page (receipt.py)
-    "import_recipe": import_op,  # a recipe file checked against the engine's schema (recipe.py)
+    "inspect": "cleaning:inspect",     # what a file reveals
+    "clean": "cleaning:clean_op",      # metadata removed, verified by re-inspection
+    "process": "process:process",      # recipe: crop, resize, watermark, re-encode
+    "zip": "archive:zip_op",           # many results -> one ZIP
+    "zip_names": "zip_parts:zip_names_op",  # a streamed ZIP, piece by piece: names and dates first,
+    "zip_entry": "zip_parts:zip_entry_op",  # then each entry's header (the page adds the result's own bytes),
+    "zip_end": "zip_parts:zip_end_op",      # then the central directory
+    "presets": "catalogue:presets_op",  # the catalogue: recipe defaults, presets, choices, page facts
+    "receipt": "receipt:receipt_op",   # the privacy receipt of a batch, JSON or a readable page
+    "import_recipe": "recipe:import_op",  # a recipe file checked against the engine's schema
 }
+
+
+def operation(op: str) -> Callable[[bytes, str, dict], dict]:
+    module, function = OPERATIONS[op].split(":")
+    return getattr(importlib.import_module(f"{__package__}.{module}"), function)
 
 
 RECEIPTS = {"clean", "process"}  # operations whose results carry a privacy receipt (receipt.py)
@@ -65,7 +68,7 @@ def handle(op: str, data: bytes, options: dict | None = None, name: str = "",
             raise BadOptions(f"unknown operation {op!r}")
         raw = bytes(data)
         with progress.reporting(on_progress):
-            result = OPERATIONS[op](raw, name, options or {})
+            result = operation(op)(raw, name, options or {})
         if op in RECEIPTS and result.get("ok") and result.get("data") is not None:
             policy = CleanPolicy.from_dict((options or {}).get("policy")).to_dict()
             _named(result, name, options or {})

@@ -29,7 +29,7 @@ from dataclasses import replace
 
 from PIL import Image
 
-from . import cleaning, colour, encode, lossless_shrink, names, progress
+from . import cleaning, colour, encode, names, progress
 from .decode import Decoded, decode
 from .encode import png_optimise
 from .errors import BadOptions, EngineError
@@ -53,7 +53,10 @@ def process(data: bytes, name: str = "", options: dict | None = None) -> dict:
     if not recipe.reencodes:
         result = cleaning.clean(data, name, recipe.policy, fmt)
         result["report"]["operations"] = [{"step": "clean", "detail": "metadata removed losslessly"}]
-        return lossless_shrink.apply(result, recipe.policy, name) if recipe.encode.shrink_lossless else result
+        if recipe.encode.shrink_lossless:
+            from . import lossless_shrink  # an option, off by default: loaded only when asked for
+            return lossless_shrink.apply(result, recipe.policy, name)
+        return result
     if not fmt.supported:
         raise unsupported(fmt, name)
     return _unless_only_larger(data, name, recipe, fmt, _reencode(data, name, recipe, fmt))

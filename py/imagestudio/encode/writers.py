@@ -14,7 +14,7 @@ from ..decode import ICC_SPACES
 from ..errors import CodecFailed
 from ..readers import exif as exif_reader
 from ..recipe import DEFAULT_QUALITY, Encode
-from ..containers import gif, png
+from ..containers import CONTAINERS
 from . import avif, mozjpeg, page_codecs
 from .jpeg_tables import JPEG_DEFAULT_TABLES, jpeg_qtables
 
@@ -44,8 +44,8 @@ WRITERS = {
 # input format -> output format for encode.format = "keep"
 KEEP_AS = {"jpeg": "jpeg", "png": "png", "webp": "webp", "gif": "gif", "bmp": "png", "tiff": "png",
            "heif": "jpeg", "avif": "jpeg"}  # no HEIF/AVIF writer here: a converted HEIC becomes a JPEG
-# Palette formats: Pillow pads the colour tables with colours no pixel uses.
-BLANK_UNUSED_COLOURS = {"gif": gif.blank_unused_colours, "png": png.blank_unused_colours}
+# Palette formats: Pillow pads their colour tables with colours no pixel uses (the container blanks them).
+BLANKS_UNUSED_COLOURS = {"gif", "png"}
 WEBP_METHOD = 6          # libwebp effort 0-6: 6 was 1-8% smaller than the default 4 for +20% time in wasm (measured)
 PALETTE_SAMPLE_PIXELS = 1_000_000
 # zlib level per PNG pixel mode. Truecolour: the default 6 (9 was 0.6-1.7% smaller for 3x the time, measured).
@@ -228,6 +228,6 @@ def save(frames: list, settings: Settings, icc: bytes | None = None, durations=N
             options.update(disposal=2)
     buffer = io.BytesIO()
     first.save(buffer, pillow_format, **options)
-    if settings.format in BLANK_UNUSED_COLOURS:  # else the verification would take them for hidden data
-        return BLANK_UNUSED_COLOURS[settings.format](buffer.getvalue())
+    if settings.format in BLANKS_UNUSED_COLOURS:  # else the verification would take them for hidden data
+        return CONTAINERS[settings.format].blank_unused_colours(buffer.getvalue())  # type: ignore[attr-defined]
     return buffer.getvalue()
