@@ -9,7 +9,7 @@
 // folders a closed or crashed tab left behind are removed at the next start. Where OPFS or its writable files
 // are missing (some private windows, older browsers), results stay in memory as before.
 
-const IN_MEMORY_BYTES = globalThis.imageStudioResultsInMemory ?? 256 * 1024 * 1024;  // tests set it lower
+const IN_MEMORY_BYTES = globalThis.imageStudioResultsInMemory ?? 128 * 1024 * 1024;  // tests set it lower
 const ROOT = "image-studio-results";
 // A result replaced by a newer one is removed this long after, so a download of it already started can finish.
 const REPLACED_GRACE_MS = 60_000;
