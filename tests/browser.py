@@ -24,4 +24,6 @@ class RequestLog:
 
 
 def wait_engine_ready(page):
+    """The engine started and its catalogue applied (the engine imports the catalogue's code on its first job)."""
     page.locator('#engine[data-state="ready"]').wait_for(timeout=BOOT_TIMEOUT_MS)
+    page.locator(".preset-loading").wait_for(state="detached", timeout=BOOT_TIMEOUT_MS)
