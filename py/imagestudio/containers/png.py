@@ -252,11 +252,13 @@ def _canonical_iccp(body: bytes) -> bytes:
     return _chunk(COLOUR_PROFILE, ICCP_NAME + b"\x00\x00" + zlib.compress(profile, 9)) if profile else b""
 
 
-def _blanked(body: bytes, entries: list[int], width: int) -> bytes:
-    out = bytearray(body)
+def _blanked_chunk(kind: bytes, fields: bytes, entries: list[int]) -> bytes:
+    """The PLTE or tRNS chunk again with these entries black (3 bytes each) or transparent (1 byte each)."""
+    width = 3 if kind == b"PLTE" else 1
+    out = bytearray(fields)
     for i in entries:
         out[i * width:(i + 1) * width] = bytes(len(out[i * width:(i + 1) * width]))
-    return bytes(out)
+    return _chunk(kind, bytes(out))
 
 
 def blank_unused_colours(data: bytes) -> bytes:
@@ -265,7 +267,7 @@ def blank_unused_colours(data: bytes) -> bytes:
     spare = _unused_palette(parsed, "")
     if not spare:
         return data
-    return SIGNATURE + b"".join(_chunk(kind, _blanked(bytes(body), spare, 3 if kind == b"PLTE" else 1))
+    return SIGNATURE + b"".join(_blanked_chunk(kind, bytes(body), spare)
                                 if kind in (b"PLTE", b"tRNS") else bytes(data[start:end])
                                 for kind, start, end, body in parsed)
 
@@ -280,7 +282,7 @@ def clean(data: bytes, policy, name: str = "") -> bytes:
     for index, (kind, start, end, body) in enumerate(parsed):
         if spare and kind in (b"PLTE", b"tRNS") and trim.get(index, 1) is not None:
             fields = bytes(body[:trim[index]] if index in trim else body)
-            out.append(_chunk(kind, _blanked(fields, spare, 3 if kind == b"PLTE" else 1)))  # black, transparent
+            out.append(_blanked_chunk(kind, fields, spare))
         elif index in trim:
             if trim[index] or (trim[index] == 0 and kind not in (b"IDAT", b"fdAT")):
                 out.append(_chunk(kind, bytes(body[:trim[index]])))
