@@ -283,8 +283,9 @@ def engine_version() -> str:
 
 
 def engine_wheel() -> tuple[str, bytes]:
-    """Pack py/imagestudio (and the bundled fonts with their licences) into a pure-Python wheel, byte-for-byte
-    reproducible."""
+    """Pack py/imagestudio into a pure-Python wheel, byte-for-byte reproducible. The watermark font is not in it:
+    the page serves static/fonts/ anyway, and the worker writes the font beside the package on the first text
+    watermark (errors.NeedsFile)."""
     version = engine_version()
     dist_info = f"imagestudio-{version}.dist-info"
     files = {}
@@ -292,9 +293,6 @@ def engine_wheel() -> tuple[str, bytes]:
     for path in sorted(package.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
             files[f"imagestudio/{path.relative_to(package).as_posix()}"] = path.read_bytes()
-    for font in sorted((ROOT / "static" / "fonts").iterdir()):  # fonts travel with their licences
-        if font.is_file():
-            files[f"imagestudio/fonts/{font.name}"] = font.read_bytes()
     files[f"{dist_info}/METADATA"] = (f"Metadata-Version: 2.1\nName: imagestudio\nVersion: {version}\n"
                                       "Requires-Dist: Pillow\nRequires-Dist: piexif\n").encode()
     files[f"{dist_info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: build.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"

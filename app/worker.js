@@ -188,6 +188,8 @@ function run(op, data, options, name, id) {
 //   calls through the FFI (py/imagestudio/encode/page_codecs.py). Python asks before decoding anything.
 // - "needs_decoder": HEIC/AVIF pixels (app/heif-decoder.js): the picture it decodes waits in the JS module
 //   imagestudio_heif, which Python takes it from (py/imagestudio/heif_decode.py).
+// - "needs_file": a file of the site written into Python's file system where Python says (the watermark font:
+//   the engine's wheel does not carry a second copy of it).
 const imported = new Map();
 
 function checkedImport(files, specifier) {
@@ -220,8 +222,13 @@ const PROVIDERS = {
       "./heif-decoder.js").then((module) => module.decodePicture(decoder, data))
       .catch((err) => ({ error: loadError("the decoder", err) }));
   },
+  async needs_file({ site_path, dest }) {
+    const bytes = await verifiedBytes(new URL(site_path, SITE.root).href);
+    pyodide.FS.mkdirTree(dest.slice(0, dest.lastIndexOf("/")));
+    pyodide.FS.writeFile(dest, new Uint8Array(bytes));
+  },
 };
-const MAX_PROVISIONS = 3;  // a codec, then a decoder: never a loop
+const MAX_PROVISIONS = 4;  // a codec, a decoder, a file: never a loop
 
 async function runProvided(op, data, options, name, id) {
   try {
@@ -233,7 +240,8 @@ async function runProvided(op, data, options, name, id) {
       try {
         await PROVIDERS[need.code](need, data);
       } catch (err) {
-        const error = { code: "codec_failed", message: `${name}: ${loadError(`the page's ${need.codec} encoder`, err)}` };
+        const what = need.codec ? `the page's ${need.codec} encoder` : need.site_path;
+        const error = { code: "codec_failed", message: `${name}: ${loadError(what, err)}` };
         return { meta: JSON.stringify({ ok: false, error }), bytes: null };
       }
     }

@@ -1,6 +1,7 @@
 """Watermark: the stamp lands where asked, in the colour and strength asked, on every frame."""
 
 import base64
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -154,3 +155,21 @@ def test_missing_font_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(watermark, "_fonts", {})
     result = api.handle("process", encoded(Image.new("RGB", (50, 50))), {"watermark": {"text": "x"}}, "f.jpg")
     assert not result["ok"] and "f.jpg" in result["error"]["message"] and "font" in result["error"]["message"]
+
+
+def test_in_the_page_the_font_is_asked_for_before_anything_is_decoded(monkeypatch, tmp_path):
+    # The engine's wheel carries no font: the worker writes the site's copy where Python says, then runs again.
+    monkeypatch.setattr(watermark, "IN_PAGE", True)
+    monkeypatch.setattr(watermark, "FONT_DIRS", [tmp_path])
+    monkeypatch.setattr(watermark, "PACKAGE_FONTS", tmp_path)
+    monkeypatch.setattr(watermark, "_fonts", {})
+    damaged = encoded(Image.new("RGB", (50, 50)))[:200]  # would fail as corrupt if it were decoded first
+    recipe = {"watermark": {"text": "x"}, "encode": {"format": "png"}}
+    error = api.handle("process", damaged, recipe, "f.jpg")["error"]
+    assert error["code"] == "needs_file" and error["message"].startswith("f.jpg: ")
+    site_copy = Path(__file__).resolve().parents[1] / error["site_path"]
+    assert site_copy.is_file() and error["dest"] == str(tmp_path / watermark.FONT_FILE)
+    assert api.handle("process", encoded(Image.new("RGB", (50, 50))), {"encode": {"format": "png"}}, "g.jpg")["ok"]
+    Path(error["dest"]).write_bytes(site_copy.read_bytes())  # what app/worker.js does
+    result = api.handle("process", encoded(Image.new("RGB", (50, 50))), recipe, "f.jpg")
+    assert result["ok"], result

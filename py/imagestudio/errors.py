@@ -84,6 +84,21 @@ class NeedsDecoder(EngineError):
         return {**super().to_dict(), "decoder": self.decoder}
 
 
+class NeedsFile(EngineError):
+    """In the browser: a data file the site serves but the engine's wheel does not carry (the watermark font: one
+    copy on the site, 0.35 MB gzipped, rather than two). The worker fetches `site_path` (checked against the page's
+    list of hashes), writes it at `dest` in Python's file system and runs the job again."""
+
+    code = "needs_file"
+
+    def __init__(self, message: str, site_path: str, dest: str) -> None:
+        super().__init__(message)
+        self.site_path, self.dest = site_path, dest
+
+    def to_dict(self) -> dict[str, str]:
+        return {**super().to_dict(), "site_path": self.site_path, "dest": self.dest}
+
+
 class NeedsCodec(EngineError):
     """In the browser: this output needs one of the page's WebAssembly encoders, not loaded yet. The worker loads it
     (app/codecs.js, its files checked against the page's list of hashes) and runs the job again; `codec` names it."""

@@ -104,6 +104,8 @@ def _reencode(data: bytes, name: str, recipe: Recipe, fmt: Format) -> dict:
     if out_fmt == "png" and recipe.encode.oxipng:
         png_optimise.require(_label(name))
     encode.require_encoder(encode.Settings.from_recipe(recipe.encode, out_fmt), _label(name))  # before decoding
+    if recipe.watermark.text.strip():
+        watermark.require_font(_label(name))
     inspected = _inspect(data, name, fmt)
     logo = watermark.load_logo(recipe.watermark.logo, name) if recipe.watermark.logo else None
     decoded, frames, steps = _decode_and_fit(data, name, recipe, fmt, out_fmt, clock)

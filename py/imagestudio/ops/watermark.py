@@ -9,20 +9,23 @@ import base64
 import binascii
 import io
 import os
+import sys
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from ..errors import BadOptions, EngineError
+from ..errors import BadOptions, EngineError, NeedsFile
 from ..recipe import Watermark
 from .crop import ANCHOR_SHARE
 
 FONT_FILE = "DejaVuSans-Bold.ttf"
-# Where the font may be: $IMAGESTUDIO_FONTS, beside the package (the web build can copy it there),
-# or the repository's static/fonts.
-FONT_DIRS: list[str | Path] = [os.environ.get("IMAGESTUDIO_FONTS", ""),
-                               Path(__file__).resolve().parent.parent / "fonts",
-             Path(__file__).resolve().parents[3] / "static" / "fonts"]
+PACKAGE_FONTS = Path(__file__).resolve().parent.parent / "fonts"
+# Where the font may be: $IMAGESTUDIO_FONTS, beside the package (in the page the worker writes it there on the
+# first text watermark), or the repository's static/fonts.
+FONT_DIRS: list[str | Path] = [os.environ.get("IMAGESTUDIO_FONTS", ""), PACKAGE_FONTS,
+                               Path(__file__).resolve().parents[3] / "static" / "fonts"]
+SITE_FONT = f"static/fonts/{FONT_FILE}"  # the page's copy (its CSS draws the preview with it)
+IN_PAGE = sys.platform == "emscripten"
 DEFAULT_ROTATION = {"single": 0.0, "tiled": 30.0}
 TILE_GAP = 1.0          # empty space between tiled stamps, in stamp sizes
 MIN_FONT_PX = 6
@@ -30,10 +33,23 @@ MAX_LOGO_PIXELS = 25_000_000
 _fonts: dict = {}
 
 
-def font_path(name: str = "") -> Path:
+def require_font(name: str) -> None:
+    """Before decoding anything: in the page, ask the worker for the site's font file the first time."""
+    if IN_PAGE and not _found_font():
+        raise NeedsFile(f"{name}: the text watermark needs its font", SITE_FONT, str(PACKAGE_FONTS / FONT_FILE))
+
+
+def _found_font() -> Path | None:
     for folder in FONT_DIRS:
         if folder and (Path(folder) / FONT_FILE).is_file():
             return Path(folder) / FONT_FILE
+    return None
+
+
+def font_path(name: str = "") -> Path:
+    found = _found_font()
+    if found:
+        return found
     raise EngineError(f"{name or 'this file'}: cannot draw the text watermark, the font {FONT_FILE} is missing "
                       "(looked beside the package, in static/fonts and in $IMAGESTUDIO_FONTS)")
 
