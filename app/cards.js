@@ -5,30 +5,29 @@ import { el, button, uid } from "./dom.js";
 import { formatBytes, blobUrl } from "./files.js";
 import { reportLine, findingRows, placeText, localDate } from "./report-view.js";
 
-const KIND_WORDS = { location: "location", device: "camera", time: "time taken", people: "names",
-  hidden: "hidden pictures", text: "text" };
-
 // kept: {finding key: policy option} from the catalogue; policy: the recipe's policy. A finding the recipe keeps
-// (orientation, colour profile...) does not make the badge alarming.
-export function privacyBadge(findings, kept = {}, policy = {}) {
+// (orientation, colour profile...) does not make the badge alarming. words: the catalogue's badge_words.
+export function privacyBadge(findings, kept = {}, policy = {}, words = {}) {
   const risky = findings.filter((f) => !(kept[f.key] && policy[kept[f.key]]));
   if (risky.some((f) => f.kind === "location")) return { tone: "danger", text: "Reveals location" };
-  const words = kindWords(risky);
-  if (words.length) return { tone: "warn", text: `Reveals ${words.slice(0, 2).join(", ")}${words.length > 2 ? "…" : ""}` };
+  const named = badgeWords(risky, words);
+  if (named.length) return { tone: "warn", text: `Reveals ${named.slice(0, 2).join(", ")}${named.length > 2 ? "…" : ""}` };
   if (risky.length) return { tone: "warn", text: "Has metadata" };
   return { tone: "ok", text: "Nothing to remove" };
 }
 
-function kindWords(findings) {
-  return [...new Set(findings.map((f) => KIND_WORDS[f.kind]).filter(Boolean))];
+// The engine's word per kind, and per key for hidden findings (a thumbnail is a picture, trailing data is not).
+function badgeWords(findings, { kinds = {}, hidden = {} } = {}) {
+  const word = (f) => (f.kind === "hidden" && hidden[f.key]) || kinds[f.kind];
+  return [...new Set(findings.map(word).filter(Boolean))];
 }
 
 // After a result: what the download no longer holds, in a calm colour.
-export function resultBadge(removed) {
-  const words = kindWords(removed);
+export function resultBadge(removed, words = {}) {
+  const named = badgeWords(removed, words);
   if (!removed.length) return { tone: "ok", text: "Nothing to remove" };
-  if (!words.length) return { tone: "calm", text: `Removed ${removed.length} item${removed.length === 1 ? "" : "s"}` };
-  return { tone: "calm", text: `Removed ${words.slice(0, 2).join(", ")}${words.length > 2 ? "…" : ""}` };
+  if (!named.length) return { tone: "calm", text: `Removed ${removed.length} item${removed.length === 1 ? "" : "s"}` };
+  return { tone: "calm", text: `Removed ${named.slice(0, 2).join(", ")}${named.length > 2 ? "…" : ""}` };
 }
 
 // A thumbnail is asked for only when its card comes near the screen: even at 1/8 scale a 12 MP JPEG costs a
@@ -44,7 +43,7 @@ const nearScreen = new IntersectionObserver((entries) => {
 export class FileCard {
   constructor(item, { onRemove, onCrop, onCompare, onSelect, onRetry, onShare, onVisible, facts }) {
     this.item = item;
-    this.facts = facts;  // () => {kept, policy}: from the catalogue and the current recipe
+    this.facts = facts;  // () => {kept, policy, words}: from the catalogue and the current recipe
     const { file, path } = item;
     this.root = el("li", "file");
 
@@ -168,9 +167,10 @@ export class FileCard {
       }
       return;
     }
-    const { kept, policy } = this.facts();
+    const { kept, policy, words } = this.facts();
     // Red only while the download would still reveal something: a result's badge says what it removed.
-    const badge = output ? resultBadge(output.report?.removed || []) : privacyBadge(report.findings, kept, policy);
+    const badge = output ? resultBadge(output.report?.removed || [], words)
+      : privacyBadge(report.findings, kept, policy, words);
     this.badge.className = `badge ${badge.tone}`;
     this.badge.textContent = badge.text;
     this.badge.disabled = false;

@@ -83,8 +83,10 @@ const catalogueReady = loadCatalogue().then((result) => {
   return true;
 });
 
-// What a badge needs: which findings a clean keeps (catalogue) and whether this recipe keeps them.
-const badgeFacts = () => ({ kept: catalogue?.kept_by_policy || {}, policy: panel.recipe?.policy || {} });
+// What a badge needs: which findings a clean keeps and the words for them (catalogue), and whether this recipe
+// keeps them.
+const badgeFacts = () => ({ kept: catalogue?.kept_by_policy || {}, policy: panel.recipe?.policy || {},
+  words: catalogue?.badge_words || {} });
 
 let rerunTimer = 0;
 panel.addEventListener("change", () => {

@@ -3,17 +3,20 @@ Each fact is checked against the engine behaviour it describes, not against a co
 
 import io
 import json
+import re
+from pathlib import Path
 
 import pytest
 from PIL import Image, ImageChops
 
+import imagestudio
 from imagestudio import api
 from imagestudio.catalogue import catalogue
 from imagestudio.errors import BadOptions
 from imagestudio.policy import CleanPolicy
 from imagestudio.recipe import PRESETS, Recipe
-from imagestudio.report import Finding
-from pictures import gps_photo
+from imagestudio.report import BADGE_WORDS, KINDS, Finding
+from pictures import dirty_jpeg, encoded, gps_photo, small_picture
 
 
 def test_presets_operation_serves_the_catalogue():
@@ -76,6 +79,35 @@ def test_a_clean_keeps_exactly_what_the_default_policy_table_says():
     kept_keys = {f["key"] for f in result["report"]["kept"]}
     defaults = CleanPolicy()
     assert kept_keys <= {key for key, option in table.items() if getattr(defaults, option)}
+
+
+# Finding("hidden", "key", ...), return "hidden", "key", ... and "hidden" if ... else "other", "key" in the engine.
+HIDDEN_KEY = re.compile(r'(?:Finding\(|return )"hidden"(?: if [^,]*)?,\s*"(\w+)"')
+
+
+def _hidden_keys() -> set[str]:
+    root = Path(imagestudio.__file__).parent
+    return {key for path in root.rglob("*.py") for key in HIDDEN_KEY.findall(path.read_text())}
+
+
+def test_every_hidden_finding_has_a_badge_word_and_only_pictures_say_pictures():
+    words = catalogue()["badge_words"]
+    keys = _hidden_keys()
+    assert {"thumbnail", "trailing_data", "extra_box", "auxiliary_image"} <= keys  # the scan finds them all
+    assert set(words["hidden"]) == keys  # a new hidden key chooses its word here
+    assert set(words["kinds"]) == set(KINDS) - {"other"}
+    pictures = {"thumbnail", "preview", "extra_image", "auxiliary_image", "mpf", "xmp_picture"}
+    assert {key for key, word in words["hidden"].items() if "picture" in word} == pictures
+    assert words["hidden"]["motion_video"] == "hidden video"
+    assert "picture" not in BADGE_WORDS["hidden"]
+
+
+def test_a_clean_names_what_it_removed_with_those_words():
+    words = catalogue()["badge_words"]["hidden"]
+    trailing = api.handle("clean", encoded(small_picture()) + b"secret message", {})["report"]["removed"]
+    assert [words[f["key"]] for f in trailing if f["kind"] == "hidden"] == ["hidden data"]
+    thumbnail = api.handle("clean", dirty_jpeg(), {})["report"]["removed"]
+    assert "hidden pictures" in {words[f["key"]] for f in thumbnail if f["kind"] == "hidden"}
 
 
 def test_watermark_geometry_has_every_position_but_tiled():

@@ -10,6 +10,7 @@ from PIL import Image
 from corpus import all_frames
 from hostile_inputs import PNG_SIG, png_chunk, png_raw
 from imagestudio import api, decode
+from imagestudio.containers import png
 
 SECRET = b"Meet at the old bridge, 52.5163 13.3777"
 
@@ -99,3 +100,17 @@ def test_a_palette_that_cannot_be_checked_is_kept_with_a_note(monkeypatch):
 def test_a_true_colour_png_is_not_decoded_for_its_palette(monkeypatch):
     monkeypatch.setattr(Image, "open", None)  # a call would fail: only palette pictures are decoded
     assert api.handle("clean", png_raw(4, 4), {}, "rgb.png")["ok"]
+
+
+def test_a_palette_png_is_decoded_once_for_inspect_clean_and_verify(monkeypatch):
+    calls = []
+    monkeypatch.setattr(png, "_drawn_known", {})
+    monkeypatch.setattr(png, "_drawn", lambda *args, real=png._drawn: calls.append(1) or real(*args))
+    data = still([1, 2, 3, 3, 2, 1])
+    assert "unused_colours" in findings(data)
+    result = api.handle("clean", data, {}, "p.png")  # inspects, cleans, notes and verifies the blanked output
+    assert "unused_colours" in {f["key"] for f in result["report"]["removed"]}
+    assert "unused_colours" not in findings(result["data"])
+    assert len(calls) == 1
+    assert "unused_colours" in findings(still([1, 2, 3, 3, 2, 2]))  # other pixels: decoded again
+    assert len(calls) == 2

@@ -13,6 +13,7 @@ from .ops.crop import ANCHOR_SHARE
 from .policy import CleanPolicy
 from .recipe import (ANCHORS, ASPECTS, AUTO_QUALITY, DEFAULT_QUALITY, FITS, FORMATS, MAX_EDGE, MAX_PERCENT,
                      MAX_TARGET_KB, MIN_PERCENT, POSITIONS, PRESETS, SUBSAMPLING, Recipe, preset)
+from .report import BADGE_WORDS, HIDDEN_WORDS
 
 KIB = 1024  # encode.target_kb counts KiB; the page shows every size in the same unit
 
@@ -31,6 +32,7 @@ def catalogue() -> dict:
         "formats": _formats(),
         "watermark": _watermark_geometry(),
         "kept_by_policy": dict(CleanPolicy.KEEPABLE),
+        "badge_words": {"kinds": dict(BADGE_WORDS), "hidden": dict(HIDDEN_WORDS)},
         "units": {"kib": KIB},
     }
 

@@ -11,6 +11,17 @@ from typing import NamedTuple
 # Kinds in the order a person should read them: most sensitive first.
 KINDS = ("location", "device", "time", "people", "hidden", "text", "other")
 _RANK = {kind: i for i, kind in enumerate(KINDS)}
+# The card badge's words ("Reveals location, camera", "Removed hidden data"): one per kind ("other" has none, the
+# badge then says "Has metadata"), and for hidden findings one per key, because most hidden data is no picture.
+BADGE_WORDS = {"location": "location", "device": "camera", "time": "time taken", "people": "names",
+               "hidden": "hidden data", "text": "text"}
+HIDDEN_WORDS = {
+    "thumbnail": "hidden pictures", "preview": "hidden pictures", "extra_image": "hidden pictures",
+    "auxiliary_image": "hidden pictures", "mpf": "hidden pictures", "xmp_picture": "hidden pictures",
+    "motion_video": "hidden video", "extra_box": "hidden video",  # only a HEIF 'moov' (Live Photo track) is hidden
+    "extra_data": "hidden data", "trailing_data": "hidden data", "unused_table": "hidden data",
+    "unused_colours": "hidden data",
+}
 
 # EXIF 'YYYY:MM:DD HH:MM:SS', XMP 'YYYY-MM-DDTHH:MM[:SS][.fff][zone]', PNG tIME 'YYYY-MM-DD HH:MM:SS UTC'.
 _DATETIME = re.compile(r"(?P<y>\d{4})[:-](?P<mo>\d\d)[:-](?P<d>\d\d)(?:[T ](?P<h>\d\d):(?P<mi>\d\d)(?::(?P<s>\d\d))?"

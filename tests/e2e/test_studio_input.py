@@ -72,4 +72,7 @@ def test_picker_drop_and_paste_make_cards_with_badges_and_reports(context, page,
     hidden = cropped.get_by_role("img", name="Hidden picture found in")
     hidden.wait_for()
     assert hidden.evaluate("img => img.complete && img.naturalWidth") == 80
+    # Hidden data that is no picture is not called one (the words come from the engine's catalogue).
+    pick(page, tmp_path, {"tail.png": plain_png((30, 20)) + b"the uncropped original"})
+    card(page, "tail.png").get_by_role("button", name=re.compile("^Removed hidden data:")).wait_for()
     assert not page.errors
