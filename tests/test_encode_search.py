@@ -107,9 +107,9 @@ def test_a_second_encode_over_the_target_keeps_the_first(fmt, monkeypatch):
         if frames[0].size != frame.size:
             return data
         full_calls.append(settings.quality)
-        if len(full_calls) == 1:
-            return data[:round(limit * 0.8)]
-        return (data + b"\0" * limit)[:limit + 1]   # just over: the prediction would say one step lower fits
+        padded = data + b"\0" * limit
+        # the first fits at 0.8 of the target; the second is just over (a step lower would be predicted to fit)
+        return padded[:round(limit * 0.8)] if len(full_calls) == 1 else padded[:limit + 1]
 
     monkeypatch.setattr(writers, "save", scripted)
     outcome = search.compress([frame], Encode(format=fmt, target_kb=limit / 1024), fmt, name="two.jpg")

@@ -128,3 +128,27 @@ def test_the_command_line_writes_avif(tmp_path):
     assert done.returncode == 0, done.stderr
     [written] = (tmp_path / "out").iterdir()
     assert written.name == "spy-q50.avif" and avif_pixels(written.read_bytes()).size == (120, 80)
+
+
+def test_smaller_pictures_get_a_slower_speed_and_the_web_preset_gets_8():
+    sizes = [(64, 64), (800, 600), (1200, 900), (1920, 1440), (4000, 3000)]
+    speeds = [avif.speed_for(size) for size in sizes]
+    assert speeds == sorted(speeds) and speeds[0] < avif.FASTEST == speeds[-1]
+    assert avif.speed_for((1920, 1440)) == 8  # the Web preset's long edge on a 4:3 photo
+
+
+def test_a_target_size_search_encodes_every_trial_at_the_full_pictures_speed(monkeypatch):
+    # The proxy predicts the full picture's bytes only if both are encoded alike.
+    frame = photo((1600, 1200), seed=3)
+    seen = []
+    real = avif.save
+
+    def recording(image, quality, label, speed=None):
+        seen.append((image.size, speed))
+        return real(image, quality, label, speed)
+
+    monkeypatch.setattr(avif, "save", recording)
+    result = process(encoded(frame), {"encode": {"format": "avif", "target_kb": 40}})
+    assert result["ok"], result
+    assert any(size != (1600, 1200) for size, _ in seen) and any(size == (1600, 1200) for size, _ in seen)
+    assert {speed for _, speed in seen} == {avif.speed_for((1600, 1200))}

@@ -19,7 +19,7 @@ from .. import progress
 from ..errors import BadOptions, TargetNotMet
 from ..quality import Reference
 from ..recipe import AUTO_QUALITY, Encode
-from . import proxy, writers
+from . import avif, proxy, writers
 from .jpeg_tables import JPEG_CHOSEN_QUALITY_TABLES
 
 AUTO_QUALITIES = tuple(range(30, 96, 5))  # auto quality picks one of these (4 trials by bisection)
@@ -59,6 +59,8 @@ def compress(frames: list, enc: Encode, fmt: str, icc=None, durations=None, loop
     settings = writers.Settings.from_recipe(enc, fmt)
     if enc.auto_quality != "off" or enc.target_kb is not None:
         settings = replace(settings, tables=JPEG_CHOSEN_QUALITY_TABLES)  # the tool picks the quality
+    if fmt == "avif":  # chosen once: proxies and shrunk trials encode at the full picture's speed
+        settings = replace(settings, speed=avif.speed_for(frames[0].size))
     animated = len(frames) > 1
     notes = []
     if animated and enc.target_kb is not None:

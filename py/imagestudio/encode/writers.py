@@ -68,6 +68,7 @@ class Settings:
     dither: bool = True
     background: str = "#ffffff"
     tables: str = JPEG_DEFAULT_TABLES   # JPEG quantisation tables: a key of JPEG_TABLES
+    speed: int | None = None            # AVIF: libaom's speed, set from the full picture's size (avif.speed_for)
 
     @classmethod
     def from_recipe(cls, enc: Encode, output_format: str, quality: int | None = None) -> "Settings":
@@ -209,7 +210,7 @@ def save(frames: list, settings: Settings, icc: bytes | None = None, durations=N
         if exif:
             exif_block = options["exif"] = b"Exif\x00\x00" + exif
     if settings.format == "avif":
-        return avif.save(first, settings.quality, label)
+        return avif.save(first, settings.quality, label, settings.speed)
     if settings.format == "jpeg" and encoder(settings) == "MozJPEG":
         return mozjpeg.save(first, settings.quality, settings.subsampling, profile, exif_block, label)
     if settings.format == "jpeg":
