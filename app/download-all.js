@@ -21,9 +21,14 @@ export async function zipResults(engine, done, options, onEntry = () => {}) {
   if (!names.ok) return names;
   const { entries } = names.report;
   let finished = 0;
-  // Queued on the pool together; each result's bytes are read only when a worker takes its job.
+  // Queued on the pool together; each result's bytes are read only when a worker takes its job. A stored
+  // entry's header needs only the CRC the result came with: its bytes stay where they are.
   const pieces = await Promise.all(done.map(async (item, i) => {
-    const made = await engine.call("zip_entry", entries[i].name, item.output.data, entries[i]);
+    const { name, date, stored } = entries[i];
+    const crc = item.output.report?.crc32;
+    const made = stored && Number.isInteger(crc)
+      ? await engine.call("zip_entry", name, null, { name, date, crc, size: item.output.data.size })
+      : await engine.call("zip_entry", name, item.output.data, { name, date });
     onEntry(++finished, done.length);
     return made;
   }));

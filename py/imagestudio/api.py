@@ -8,6 +8,7 @@ The web worker, the tests and the command line all call this. A result is either
 import importlib
 import json
 import os
+import zlib
 from collections.abc import Callable
 
 from . import __version__, names, progress, receipt
@@ -73,6 +74,7 @@ def handle(op: str, data: bytes, options: dict | None = None, name: str = "",
             policy = CleanPolicy.from_dict((options or {}).get("policy")).to_dict()
             _named(result, name, options or {})
             result["report"]["receipt"] = receipt.for_file(raw, name, result, policy)
+            result["report"]["crc32"] = zlib.crc32(result["data"])  # a stored ZIP entry's header needs it
         return result
     except EngineError as err:
         return {"ok": False, "error": err.to_dict()}

@@ -5,11 +5,15 @@ The page holds every result already; packing them again into one wasm buffer hel
 results it holds into one Blob (or writes the files into a folder instead):
 
     zip_names  options {"files": [{"name", "modified"}], "folders", "keep_file_dates"}, no data
-               -> report {"entries": [{"name", "date"}], "kept": [...]}: safe unique names, the dates to write
+               -> report {"entries": [{"name", "date", "stored"}], "kept": [...]}: safe unique names, the dates
+                  to write, and whether the entry is stored (its header takes the result's crc32 and size)
     zip_entry  data = one result's bytes; options {"name", "date"} (one entry from zip_names)
                -> data = the entry's local header (+ the deflated body when it is deflated),
                   report {"record": {...}, "append_original": bool}: whether the page puts the result's own
                   bytes after the header (stored entries: JPEG, PNG, WebP...)
+               For a stored entry the page may send no data and options {"name", "date", "crc", "size"}: the
+               CRC the result came with (api.handle adds crc32 to each result), so a result's bytes are not
+               copied into a worker a second time only to be summed.
     zip_end    options {"records": [record, ...]} in archive order
                -> data = the central directory and end record, checked by reading them back with zipfile
 
@@ -90,29 +94,42 @@ def zip_names_op(data: bytes, name: str = "", options: dict | None = None) -> di
     if not zip_name.lower().endswith(".zip"):
         zip_name += ".zip"
     return {"ok": True, "data": None, "mime": "application/zip", "name": zip_name,
-            "report": {"entries": [{"name": n, "date": list(d)} for n, d in zip(names, dates)], "kept": kept,
+            "report": {"entries": [{"name": n, "date": list(d), "stored": not _is_deflated(n)}
+                                   for n, d in zip(names, dates)], "kept": kept,
                        "folders": sorted({n.rsplit("/", 1)[0] for n in names if "/" in n})}}
 
 
 def zip_entry_op(data: bytes, name: str = "", options: dict | None = None) -> dict:
     """Operation "zip_entry": one entry's local header, its CRC and sizes (and its deflated body if deflated)."""
     options = options or {}
-    _only(options, {"name", "date"}, name, "zip_entry")
+    _only(options, {"name", "date", "crc", "size"}, name, "zip_entry")
     label = _label(name)
     entry = _entry_name(options.get("name"), label)
     date = _date(options.get("date"), label)
-    if len(data) >= ENTRY_LIMIT:
-        raise BadOptions(f"{entry}: too large for one ZIP entry (2 GB at most); save the files as a folder")
     deflated = _is_deflated(entry)
+    if "crc" in options or "size" in options:
+        if deflated or data:
+            raise BadOptions(f"{entry}: crc and size are given only for a stored entry, without its bytes")
+        crc, size = _whole(options.get("crc"), 1 << 32, "crc", entry), _whole(options.get("size"), None, "size", entry)
+    else:
+        crc, size = zlib.crc32(data), len(data)
+    if size >= ENTRY_LIMIT:
+        raise BadOptions(f"{entry}: too large for one ZIP entry (2 GB at most); save the files as a folder")
     body = b""
     if deflated:  # as zipfile deflates: default level, raw stream
         packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
         body = packer.compress(data) + packer.flush()
-    record = {"name": entry, "date": list(date), "crc": zlib.crc32(data), "size": len(data),
-              "compressed_size": len(body) if deflated else len(data), "deflated": deflated}
+    record = {"name": entry, "date": list(date), "crc": crc, "size": size,
+              "compressed_size": len(body) if deflated else size, "deflated": deflated}
     header = _header(record)
     return {"ok": True, "data": header + body, "mime": "application/octet-stream", "name": entry,
             "report": {"record": record, "append_original": not deflated}}
+
+
+def _whole(value, below: int | None, key: str, entry: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0 or (below is not None and value >= below):
+        raise BadOptions(f"{entry}: {key} must be a whole number" + (f" below {below}" if below else ""))
+    return value
 
 
 def _header(record: dict) -> bytes:
