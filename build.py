@@ -83,7 +83,7 @@ VENDORED = {
         "LICENSE": ("LICENSE", "8c3690b09c168f196446cf5904332023bbc15eb92b6a7cee470ac829e6a65d20")}),
     # MozJPEG's lossless transcode ("Shrink losslessly"), built here: tools/build_jpegtran_wasm.py makes these from
     # the pinned sdist of mozjpeg-lossless-optimization (IJG licence, BSD-3-Clause) and --check rebuilds them.
-    "jpegtran": ("wasm/jpegtran", {
+    "jpegtran": ("tools/jpegtran", {
         "jpegtran.js": ("jpegtran.js", "5444deac7dde623de6fbef252a51cc3b8ba742012ef8a63cbaccb1934f7ef73e"),
         "jpegtran.wasm": ("jpegtran.wasm", "ad2e3258aafd92baba9efa0690c198c2685b5cfbdfe913397ef967ada2244b0c"),
         "LICENSE-mozjpeg.md": ("LICENSE-mozjpeg.md",

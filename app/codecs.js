@@ -12,7 +12,7 @@ const CODECS = {
   },
   mozjpeg: { encoder: ["vendor/mozjpeg/mozjpeg_enc.js", "vendor/mozjpeg/mozjpeg_enc.wasm"] },  // @jsquash/jpeg 1.6.0
   // Transcoders: a file's bytes in, smaller bytes out (Python proves the pixels the same).
-  // MozJPEG's lossless transcode, built here (wasm/jpegtran/): Module.transcode(bytes).
+  // MozJPEG's lossless transcode, built here (tools/jpegtran/): Module.transcode(bytes).
   jpegtran: { encoder: ["vendor/jpegtran/jpegtran.js", "vendor/jpegtran/jpegtran.wasm"] },
   // @jsquash/oxipng 2.3.0, single-threaded: a wasm-bindgen module, not an Emscripten one.
   oxipng: { encoder: ["vendor/oxipng/squoosh_oxipng.js", "vendor/oxipng/squoosh_oxipng_bg.wasm"], start: startOxipng },

@@ -1,4 +1,4 @@
-"""The page's MozJPEG transcode (wasm/jpegtran/, committed, pinned in build.py) gives the native package's bytes on
+"""The page's MozJPEG transcode (tools/jpegtran/, committed, pinned in build.py) gives the native package's bytes on
 every corpus JPEG, and refuses the files the native package refuses. Needs node."""
 
 import hashlib
@@ -12,7 +12,7 @@ from imagestudio import lossless_shrink
 from imagestudio.errors import CodecFailed
 from corpus import ROOT, corpus_files
 
-WASM = ROOT / "wasm" / "jpegtran"
+WASM = ROOT / "tools" / "jpegtran"
 JPEGS = corpus_files(".jpg", ".jpeg")
 
 

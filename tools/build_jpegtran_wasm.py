@@ -1,11 +1,11 @@
-"""Rebuild wasm/jpegtran/jpegtran.js + jpegtran.wasm (MozJPEG's lossless transcode for the page) from pinned source.
+"""Rebuild tools/jpegtran/jpegtran.js + jpegtran.wasm (MozJPEG's lossless transcode for the page) from pinned source.
 
-    python3 tools/build_jpegtran_wasm.py           build, write wasm/jpegtran/, print the sha256 to pin in build.py
+    python3 tools/build_jpegtran_wasm.py           build, write tools/jpegtran/, print the sha256 to pin in build.py
     python3 tools/build_jpegtran_wasm.py --check   build in .cache/ and compare with the committed files
 
 The site ships the committed build (pinned by sha256 in build.py), so a newcomer needs neither this script nor
 emscripten. Inputs: the PyPI sdist of mozjpeg-lossless-optimization 1.3.2 (it bundles the MozJPEG source), fetched
-with pip and checked against its sha256; wasm/jpegtran/jpegtran_wasm.c and jpegtran_post.js; Debian's `emscripten`
+with pip and checked against its sha256; tools/jpegtran/jpegtran_wasm.c and jpegtran_post.js; Debian's `emscripten`
 package 3.1.6 (`apt-get install emscripten`, about a minute). The build takes about 1.5 minutes on 2 cores and gives
 the same bytes each time (no paths or dates end up in the output).
 """
@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "wasm" / "jpegtran"
+OUT = ROOT / "tools" / "jpegtran"
 WORK = ROOT / ".cache" / "jpegtran-wasm"
 SDIST = ("mozjpeg-lossless-optimization==1.3.2", "mozjpeg_lossless_optimization-1.3.2.tar.gz",
          "4d150f63b19831b22918118de0f85bcf17e167858700cbd6517da888ca6c59a6")
@@ -97,7 +97,7 @@ def main() -> None:
         committed = {name: sha256((OUT / name).read_bytes()) for name in OUTPUTS}
         if committed != built:
             sys.exit(f"the committed build differs from this rebuild: {committed}")
-        print("the committed wasm/jpegtran/ is this build, byte for byte")
+        print("the committed tools/jpegtran/ is this build, byte for byte")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 The recode is MozJPEG's jpegtran-style transcode (the DCT coefficients are copied, only their entropy coding
 changes). Natively it comes from PyPI `mozjpeg-lossless-optimization`; in the page from the same C code compiled to
-WebAssembly (wasm/jpegtran/, built by tools/build_jpegtran_wasm.py, loaded like every page codec). Python decides
+WebAssembly (tools/jpegtran/, built by tools/build_jpegtran_wasm.py, loaded like every page codec). Python decides
 the rest:
 - the transcode copies no metadata; the cleaned file's own APPn segments (what the policy kept: JFIF and Adobe
   headers, a minimal EXIF, the anonymous ICC profile) replace whatever headers the transcode wrote;

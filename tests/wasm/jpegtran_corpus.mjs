@@ -1,4 +1,4 @@
-// MozJPEG's lossless transcode as the page runs it (wasm/jpegtran/, the committed build) on each file named on the
+// MozJPEG's lossless transcode as the page runs it (tools/jpegtran/, the committed build) on each file named on the
 // command line: prints {name: sha256 of the output | {error}} as JSON. A failed file gets a fresh instance after it,
 // as app/codecs.js does.
 import { createHash } from "node:crypto";

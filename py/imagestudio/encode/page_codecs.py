@@ -19,7 +19,7 @@ IN_PAGE = sys.platform == "emscripten"
 # codec -> what it is, for messages (app/codecs.js has the same keys: the files it loads for each)
 CODECS = {"avif": "AVIF encoder (libavif with libaom and dav1d, @jsquash/avif)",
           "mozjpeg": "MozJPEG encoder (@jsquash/jpeg)",
-          "jpegtran": "MozJPEG lossless transcode (wasm/jpegtran)",
+          "jpegtran": "MozJPEG lossless transcode (tools/jpegtran)",
           "oxipng": "OxiPNG optimiser (@jsquash/oxipng)"}
 
 
