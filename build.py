@@ -193,8 +193,9 @@ def python_snapshot(core: Path) -> Path:
 
 
 def with_bytecode(core: Path, wheels: dict[str, bytes]) -> dict[str, bytes]:
-    """The wheels with CPython 3.12 bytecode added by Pyodide itself (tools/precompile_wheel.py): the
-    browser then imports them without compiling each module on every start (-0.4 s measured under Node).
+    """The wheels with every module replaced by CPython 3.12 bytecode from Pyodide itself (tools/precompile_wheel.py):
+    the browser then imports them without compiling each module on every start (-0.4 s measured under Node), and
+    a first visit does not download the sources too.
     Cached in .cache/ by the sha256 of the input and of the tool, so the same inputs give the same site
     bytes and a changed tool makes them again (as python_snapshot() keys on its maker script)."""
     folder = CACHE / "bytecode" / PYODIDE_VERSION

@@ -1,8 +1,9 @@
-"""Add CPython bytecode to a wheel, so the browser imports it without compiling every module at start-up.
+"""Replace each module of a wheel by its CPython bytecode, so the browser imports it without compiling every module
+at start-up and downloads it once (the sources were ~0.46 MB of the gzipped wheels).
 
 Runs inside Pyodide (tools/precompile_wheels.mjs), because the bytecode must come from the very CPython
-that will run it (3.12, wasm32). The .pyc files are "unchecked hash" ones (PEP 552): used without
-comparing the source's date, which unpacking a wheel does not keep. The .py files stay, for tracebacks.
+that will run it (3.12, wasm32). Each `X.py` becomes `X.pyc` beside it, which CPython imports without a source
+(the sourceless loader); tracebacks keep file names and line numbers, not the source lines.
 """
 
 import base64
@@ -19,20 +20,28 @@ def _record_row(name: str, data: bytes) -> str:
     return f"{name},sha256={digest},{len(data)}\n"
 
 
+def _is_module(name: str) -> bool:
+    return name.endswith(".py") and ".dist-info/" not in name
+
+
 def precompile(source_path: str, output_path: str) -> int:
-    """Write the wheel at source_path, plus a __pycache__/*.pyc for each module, to output_path."""
+    """Write the wheel at source_path to output_path with every module as bytecode; returns how many."""
     with zipfile.ZipFile(source_path) as wheel:
         entries = [(info, wheel.read(info)) for info in wheel.infolist()]
     compiled = {}
     for info, data in entries:
-        if info.filename.endswith(".py") and ".dist-info/" not in info.filename:
+        if _is_module(info.filename):
             code = compile(data, info.filename, "exec", dont_inherit=True)
-            pyc = _code_to_hash_pyc(code, importlib.util.source_hash(data), checked=False)
-            compiled[importlib.util.cache_from_source(info.filename)] = bytes(pyc)
+            compiled[info.filename + "c"] = bytes(_code_to_hash_pyc(code, importlib.util.source_hash(data),
+                                                                    checked=False))
     with zipfile.ZipFile(output_path, "w", zipfile.ZIP_DEFLATED) as out:
         for info, data in entries:
+            if _is_module(info.filename):
+                continue
             if info.filename.endswith(".dist-info/RECORD"):
-                data += "".join(_record_row(name, pyc) for name, pyc in compiled.items()).encode()
+                rows = [row for row in data.decode().splitlines(keepends=True)
+                        if not _is_module(row.split(",", 1)[0])]
+                data = ("".join(rows) + "".join(_record_row(name, pyc) for name, pyc in compiled.items())).encode()
             out.writestr(info, data)
         for name, pyc in compiled.items():
             out.writestr(zipfile.ZipInfo(name, FIXED_DATE), pyc, zipfile.ZIP_DEFLATED)
