@@ -42,6 +42,10 @@ OFFICIAL_LOCK_SHA256 = "9c45b916001a750f4102fc287494f3eab215909c7535c626a20db80f
 # Pyodide's runtime files, from the npm package (npm ci checks them against package-lock.json's integrity).
 PYODIDE_CORE = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip")
 SNAPSHOT_NAME = "python-snapshot.bin.gz"   # see python_snapshot(); app/worker.js asks for it by this name
+STDLIB_REST_NAME = "python_stdlib_rest.zip"  # see stdlib_rest(); app/worker.js asks for it by this name
+# Fetched only when the snapshot is refused and Python starts normally (app/worker.js): not precached, so a first
+# visit does not download the standard library twice.
+NOT_PRECACHED = ("pyodide/python_stdlib.zip",)
 # Pyodide-built wheels the site ships, by lock name; their sha256 comes from the official lock.
 PYODIDE_WHEELS = ("pillow",)
 # Where those wheels can come from, tried in order; any source is fine when the sha256 matches.
@@ -171,25 +175,38 @@ def _node(purpose: str, args: list, **options) -> None:
     subprocess.run(["node", *args], cwd=ROOT, check=True, **options)
 
 
-def python_snapshot(core: Path) -> Path:
+def python_snapshot(core: Path) -> tuple[Path, list[str]]:
     """A memory snapshot of a freshly started CPython with the standard-library modules every start imports
     (tools/make_snapshot.mjs, under Node), that the worker restores instead of starting Python; its free memory
     zeroed and its copy of the wasm's data XORed with it (app/snapshot-delta.js), then gzipped (24 MB -> 3.7 MB),
     as static hosts send unknown binary types uncompressed. Kept in .cache/ per Pyodide
     build and maker script: the same inputs give the same site bytes, so a rebuild does not make browsers
-    fetch a new site version."""
+    fetch a new site version. Also returns the standard-library files the snapshot holds as modules."""
     maker = ROOT / "tools" / "make_snapshot.mjs"
     key = sha256((core / "pyodide.asm.wasm").read_bytes() + maker.read_bytes()
                  + (ROOT / "app" / "snapshot-delta.js").read_bytes())[:16]
     cached = CACHE / f"python-snapshot-{PYODIDE_VERSION}-{key}.bin.gz"
-    if not cached.exists():
+    held = cached.with_suffix(".held.json")
+    if not (cached.exists() and held.exists()):
         CACHE.mkdir(exist_ok=True)
         raw = cached.with_suffix(".part")
         _node("make the Python start-up snapshot", ["--input-type=module"], input=maker.read_bytes(),
-              env=dict(os.environ, SNAPSHOT_PYODIDE=str(core), SNAPSHOT_OUTPUT=str(raw)))
+              env=dict(os.environ, SNAPSHOT_PYODIDE=str(core), SNAPSHOT_OUTPUT=str(raw), SNAPSHOT_HELD=str(held)))
         cached.write_bytes(gzip.compress(raw.read_bytes(), 6, mtime=0))
         raw.unlink()
-    return cached
+    return cached, json.loads(held.read_text())
+
+
+def stdlib_rest(full: bytes, held: list[str]) -> bytes:
+    """Pyodide's standard-library zip without the sources of the modules the snapshot holds (0.8 of its 2.3 MB):
+    what a start from the snapshot can still import. Entries keep their order, dates and compression."""
+    leave_out = set(held)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(full)) as source, zipfile.ZipFile(out, "w") as rest:
+        for info in source.infolist():
+            if info.filename not in leave_out:
+                rest.writestr(info, source.read(info))
+    return out.getvalue()
 
 
 def with_bytecode(core: Path, wheels: dict[str, bytes]) -> dict[str, bytes]:
@@ -333,7 +350,9 @@ def build() -> Path:
         target.mkdir()
         for name in PYODIDE_CORE:
             shutil.copy2(core / name, target / name)
-        shutil.copy2(python_snapshot(core), target / SNAPSHOT_NAME)
+        snapshot, held = python_snapshot(core)
+        shutil.copy2(snapshot, target / SNAPSHOT_NAME)
+        (target / STDLIB_REST_NAME).write_bytes(stdlib_rest((core / "python_stdlib.zip").read_bytes(), held))
         packages, wheels = {}, {}
         for key in PYODIDE_WHEELS:
             entry = official["packages"][key]
@@ -420,7 +439,7 @@ def _write_service_worker(site: Path) -> None:
     (site / "app" / "sw.js").unlink()  # only the root copy may control the whole site
     files = _file_hashes(site)
     version = sha256(json.dumps(files, sort_keys=True).encode())[:16]
-    precache = {"./": files["index.html"], **files}
+    precache = {"./": files["index.html"], **{k: v for k, v in files.items() if k not in NOT_PRECACHED}}
     template = (ROOT / "app" / "sw.js").read_text()
     script = (template.replace("__SITE_FILES__", json.dumps(precache, indent=1))
               .replace("__SITE_HEADERS__", json.dumps(SECURITY_HEADERS))

@@ -122,3 +122,20 @@ def test_the_snapshot_ships_the_wasm_data_as_a_difference():
     shipped = snapshot[start:start + len(segment)]
     assert len(segment) > 1_000_000 and segment.count(0) < 0.5 * len(segment)
     assert shipped.count(0) > 0.9 * len(segment)
+
+
+@needs_dist
+def test_the_snapshots_start_loads_the_standard_library_without_what_the_snapshot_holds():
+    with zipfile.ZipFile(PYODIDE / "python_stdlib.zip") as full:
+        whole = full.namelist()
+    with zipfile.ZipFile(PYODIDE / "python_stdlib_rest.zip") as rest:
+        left = rest.namelist()
+        assert rest.testzip() is None
+    held = set(whole) - set(left)
+    assert set(left) <= set(whole) and [n for n in whole if n not in held] == left  # same order
+    # Every start imports these (Pyodide's own loader, the engine's first job): only the snapshot holds them.
+    assert {"json/__init__.py", "pyodide/_package_loader.py", "email/message.py"} <= held
+    assert {"email/parser.py", "encodings/cp437.py"} <= set(left)  # imported later, from the zip
+    service_worker = (ROOT / "dist" / "sw.js").read_text()
+    assert '"pyodide/python_stdlib_rest.zip"' in service_worker
+    assert '"pyodide/python_stdlib.zip"' not in service_worker  # only a refused snapshot's normal start needs it

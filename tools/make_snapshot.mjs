@@ -39,7 +39,16 @@ const folder = resolve(process.env.SNAPSHOT_PYODIDE) + "/";
 const { loadPyodide } = await import(pathToFileURL(folder + "pyodide.mjs").href);
 const pyodide = await loadPyodide({ indexURL: folder, _makeSnapshot: true, env: { _: "./this.program", PYTHONHASHSEED: "0" } });
 for (const name of PRELOADED) pyodide.pyimport(name).destroy();
-pyodide.runPython("import gc; gc.collect()");
+// The standard-library files the snapshot holds as modules: a start from it never reads their sources again,
+// so build.py leaves them out of the zip that start loads (python_stdlib_rest.zip).
+const held = pyodide.runPython(`
+import json, sys
+_zip = next(p for p in sys.path if p.endswith(".zip")) + "/"
+json.dumps(sorted({f[len(_zip):] for m in list(sys.modules.values())
+                   if (f := getattr(m, "__file__", None) or "").startswith(_zip)}))
+`);
+writeFileSync(process.env.SNAPSHOT_HELD, held);
+pyodide.runPython("del _zip; import gc; gc.collect()");
 zeroFreeMemory(pyodide._module);
 const { DATA_BASE, dataSegment, xorDataRegion } = await import(pathToFileURL(resolve("app/snapshot-delta.js")).href);
 const snapshot = pyodide.makeMemorySnapshot();

