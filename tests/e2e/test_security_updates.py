@@ -168,7 +168,8 @@ def test_installing_the_offline_copy_downloads_nothing_twice(browser, site_dir, 
     try:
         wait_engine_ready(page)
         fetched = {path for path, code, *_ in server.answers if code == 200}
-        assert {"pyodide/pyodide.asm.wasm", "pyodide/python_stdlib_rest.zip", "pyodide/python-snapshot.bin.gz"} <= fetched
+        boot = {"pyodide/pyodide.asm.wasm", "pyodide/python_stdlib_rest.zip", "pyodide/python-snapshot.bin.gz"}
+        assert boot <= fetched
         during_boot = len(server.answers)
         page.locator('#offline[data-state="ready"]').wait_for(timeout=OFFLINE_READY_MS)
         again = [(path, sent) for path, code, *sent in server.answers[during_boot:] if code == 200 and path in fetched]
