@@ -42,7 +42,7 @@ OFFICIAL_LOCK_SHA256 = "9c45b916001a750f4102fc287494f3eab215909c7535c626a20db80f
 # Pyodide's runtime files, from the npm package (npm ci checks them against package-lock.json's integrity).
 PYODIDE_CORE = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip")
 SNAPSHOT_NAME = "python-snapshot.bin.gz"   # see python_snapshot(); app/worker.js asks for it by this name
-STDLIB_REST_NAME = "python_stdlib_rest.zip"  # see stdlib_rest(); app/worker.js asks for it by this name
+STDLIB_REST_NAME = "python_stdlib_rest.zip"  # see python_snapshot(); app/worker.js asks for it by this name
 # Fetched only when the snapshot is refused and Python starts normally (app/worker.js): not precached, so a first
 # visit does not download the standard library twice.
 NOT_PRECACHED = ("pyodide/python_stdlib.zip",)
@@ -175,38 +175,27 @@ def _node(purpose: str, args: list, **options) -> None:
     subprocess.run(["node", *args], cwd=ROOT, check=True, **options)
 
 
-def python_snapshot(core: Path) -> tuple[Path, list[str]]:
+def python_snapshot(core: Path) -> tuple[Path, Path]:
     """A memory snapshot of a freshly started CPython with the standard-library modules every start imports
     (tools/make_snapshot.mjs, under Node), that the worker restores instead of starting Python; its free memory
     zeroed and its copy of the wasm's data XORed with it (app/snapshot-delta.js), then gzipped (24 MB -> 3.7 MB),
-    as static hosts send unknown binary types uncompressed. Kept in .cache/ per Pyodide
-    build and maker script: the same inputs give the same site bytes, so a rebuild does not make browsers
-    fetch a new site version. Also returns the standard-library files the snapshot holds as modules."""
+    as static hosts send unknown binary types uncompressed. With it, the standard-library zip a start from it
+    loads: the whole one without the sources of the modules the snapshot holds (2.36 -> 1.51 MB). Kept in .cache/
+    per Pyodide build and maker script: the same inputs give the same site bytes, so a rebuild does not make
+    browsers fetch a new site version."""
     maker = ROOT / "tools" / "make_snapshot.mjs"
-    key = sha256((core / "pyodide.asm.wasm").read_bytes() + maker.read_bytes()
-                 + (ROOT / "app" / "snapshot-delta.js").read_bytes())[:16]
+    key = sha256((core / "pyodide.asm.wasm").read_bytes() + (core / "python_stdlib.zip").read_bytes()
+                 + maker.read_bytes() + (ROOT / "app" / "snapshot-delta.js").read_bytes())[:16]
     cached = CACHE / f"python-snapshot-{PYODIDE_VERSION}-{key}.bin.gz"
-    held = cached.with_suffix(".held.json")
-    if not (cached.exists() and held.exists()):
+    stdlib = cached.with_suffix(".stdlib.zip")
+    if not (cached.exists() and stdlib.exists()):
         CACHE.mkdir(exist_ok=True)
         raw = cached.with_suffix(".part")
         _node("make the Python start-up snapshot", ["--input-type=module"], input=maker.read_bytes(),
-              env=dict(os.environ, SNAPSHOT_PYODIDE=str(core), SNAPSHOT_OUTPUT=str(raw), SNAPSHOT_HELD=str(held)))
+              env=dict(os.environ, SNAPSHOT_PYODIDE=str(core), SNAPSHOT_OUTPUT=str(raw), SNAPSHOT_STDLIB=str(stdlib)))
         cached.write_bytes(gzip.compress(raw.read_bytes(), 6, mtime=0))
         raw.unlink()
-    return cached, json.loads(held.read_text())
-
-
-def stdlib_rest(full: bytes, held: list[str]) -> bytes:
-    """Pyodide's standard-library zip without the sources of the modules the snapshot holds (0.8 of its 2.3 MB):
-    what a start from the snapshot can still import. Entries keep their order, dates and compression."""
-    leave_out = set(held)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(full)) as source, zipfile.ZipFile(out, "w") as rest:
-        for info in source.infolist():
-            if info.filename not in leave_out:
-                rest.writestr(info, source.read(info))
-    return out.getvalue()
+    return cached, stdlib
 
 
 def with_bytecode(core: Path, wheels: dict[str, bytes]) -> dict[str, bytes]:
@@ -350,9 +339,9 @@ def build() -> Path:
         target.mkdir()
         for name in PYODIDE_CORE:
             shutil.copy2(core / name, target / name)
-        snapshot, held = python_snapshot(core)
+        snapshot, stdlib_rest = python_snapshot(core)
         shutil.copy2(snapshot, target / SNAPSHOT_NAME)
-        (target / STDLIB_REST_NAME).write_bytes(stdlib_rest((core / "python_stdlib.zip").read_bytes(), held))
+        shutil.copy2(stdlib_rest, target / STDLIB_REST_NAME)
         packages, wheels = {}, {}
         for key in PYODIDE_WHEELS:
             entry = official["packages"][key]

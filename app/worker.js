@@ -12,7 +12,7 @@ const indexURL = new URL("pyodide/", SITE.root).href;
 // like every other file of the site.
 const SNAPSHOT_URL = new URL("python-snapshot.bin.gz", indexURL).href;
 // A start from the snapshot loads the standard library without the modules the snapshot already holds
-// (build.py stdlib_rest); only a normal start needs the whole python_stdlib.zip.
+// (tools/make_snapshot.mjs made the two together); only a normal start needs the whole python_stdlib.zip.
 const STDLIB_REST_URL = new URL("python_stdlib_rest.zip", indexURL).href;
 const WASM_URL = new URL("pyodide.asm.wasm", indexURL).href;
 
@@ -123,12 +123,8 @@ async function startPython() {
     wasmFetched.catch(noteRefusal).catch(() => {});
     const snapshot = fetchSnapshot(wasmFetched);
     snapshot.catch(() => {});  // awaited by loadPyodide; a rejection is handled below
-    const restored = await Promise.race([loadPyodide({ indexURL, stdLibURL: STDLIB_REST_URL, _loadSnapshot: snapshot }),
-      refused]);
-    // The snapshot's zip importers remember the table of contents of the zip it was made with (the whole
-    // standard library): they read the smaller zip's own before anything else is imported.
-    restored.runPython("import importlib; importlib.invalidate_caches()");
-    return [restored, "snapshot"];
+    const start = loadPyodide({ indexURL, stdLibURL: STDLIB_REST_URL, _loadSnapshot: snapshot });
+    return [await Promise.race([start, refused]), "snapshot"];
   } catch (err) {
     // Missing, damaged, refused or from another Pyodide build (its build id is checked): start Python
     // normally; nothing of a refused snapshot is used.
