@@ -15,7 +15,7 @@ from corpus import ROOT
 
 # What a checkout holds that the build reads.
 SOURCES = ("build.py", "package.json", "package-lock.json", "index.html", "manifest.webmanifest",
-           "app", "static", "py", "tools", "wasm")
+           "app", "static", "py", "tools")
 DOWNLOADS = ("wheels", "transport")  # in .cache/: fetched files, verified by sha256 on every build
 
 needs_downloads = pytest.mark.skipif(not (ROOT / "node_modules" / "pyodide").is_dir(),

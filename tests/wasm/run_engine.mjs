@@ -11,7 +11,9 @@ const { loadPyodide } = await import(path.join(pyodideDir, "pyodide.mjs"));
 const { dataSegment, xorDataRegion } = await import(new URL("../../app/snapshot-delta.js", import.meta.url).href);
 const snapshot = xorDataRegion(zlib.gunzipSync(fs.readFileSync(path.join(pyodideDir, "python-snapshot.bin.gz"))),
   dataSegment(fs.readFileSync(path.join(pyodideDir, "pyodide.asm.wasm"))));
-const py = await loadPyodide({ indexURL: pyodideDir + "/", stdout: () => {}, stderr: () => {}, _loadSnapshot: snapshot });
+// With the standard library a start from it loads (its zip importers know that zip's table, not the whole one's).
+const py = await loadPyodide({ indexURL: pyodideDir + "/", stdLibURL: path.join(pyodideDir, "python_stdlib_rest.zip"),
+  stdout: () => {}, stderr: () => {}, _loadSnapshot: snapshot });
 const wheels = fs.readdirSync(pyodideDir).filter((f) => /^(pillow|piexif)-.*\.whl$/.test(f));
 await py.loadPackage(wheels.map((f) => path.join(pyodideDir, f)), { messageCallback: () => {} });
 for (const [mount, dir] of [["/engine", engineDir], ["/corpus", corpusDir]]) {
