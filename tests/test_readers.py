@@ -47,6 +47,14 @@ def test_xmp_gps_people_and_depth_map():
     assert by_key["xmp_picture"].endswith("(base64)")
 
 
+def test_xmp_embedded_audio_is_named_audio_not_a_picture():
+    packet = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+              b'<rdf:Description rdf:about="" xmlns:GAudio="http://ns.google.com/photos/1.0/audio/"'
+              b' GAudio:Data="SUQzBAAAAAAA"/></rdf:RDF></x:xmpmeta>')
+    found = keys(xmp.read(packet, "XMP"))
+    assert found["xmp_audio"].endswith("(base64)") and "xmp_picture" not in found
+
+
 def test_xmp_with_entities_is_not_parsed_but_still_reported():
     bomb = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
             b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description exif:GPSLatitude="&b;"/></rdf:RDF>'

@@ -19,6 +19,7 @@ HIDDEN_WORDS = {
     "thumbnail": "hidden pictures", "preview": "hidden pictures", "extra_image": "hidden pictures",
     "auxiliary_image": "hidden pictures", "mpf": "hidden pictures", "xmp_picture": "hidden pictures",
     "motion_video": "hidden video", "extra_box": "hidden video",  # only a HEIF 'moov' (Live Photo track) is hidden
+    "xmp_audio": "hidden audio",
     "extra_data": "hidden data", "trailing_data": "hidden data", "unused_table": "hidden data",
     "unused_colours": "hidden data",
 }

@@ -85,10 +85,11 @@ PROPERTIES = {
 # "Name" is too common a word: it counts only inside face/region namespaces.
 REGION_NAMESPACES = ("metadataworkinggroup.com/schemas/regions", "microsoft.com/photo")
 # Embedded pictures inside XMP: (local name, namespace URI fragment, usual prefix) -> label.
+# Embedded files, base64 in the packet: (local name, namespace fragment, prefix) -> (finding key, label)
 PICTURES = {
-    ("Data", "google.com/photos/1.0/depthmap", "GDepth"): "Depth map",
-    ("Data", "google.com/photos/1.0/image", "GImage"): "Hidden original picture",
-    ("Data", "google.com/photos/1.0/audio", "GAudio"): "Embedded audio",
+    ("Data", "google.com/photos/1.0/depthmap", "GDepth"): ("xmp_picture", "Depth map"),
+    ("Data", "google.com/photos/1.0/image", "GImage"): ("xmp_picture", "Hidden original picture"),
+    ("Data", "google.com/photos/1.0/audio", "GAudio"): ("xmp_audio", "Embedded audio"),
 }
 NAMES = set(PROPERTIES) | {name for name, _fragment, _prefix in PICTURES}  # local names _finding() reads
 RATIONAL_KEYS = {"gps_altitude", "gps_direction"}
@@ -124,9 +125,9 @@ def _xmp_coordinate(text: str) -> float | None:
 def _finding(ns: str, local: str, text: str, where: str) -> Finding | None:
     if local == "Name" and not any(r in ns for r in REGION_NAMESPACES):
         return None
-    for (name, fragment, _prefix), label in PICTURES.items():
+    for (name, fragment, _prefix), (key, label) in PICTURES.items():
         if local == name and fragment in ns:
-            return Finding("hidden", "xmp_picture", label, f"{len(text)} bytes (base64)", where)
+            return Finding("hidden", key, label, f"{len(text)} bytes (base64)", where)
     if local not in PROPERTIES or not text:
         return None
     key, kind, label = PROPERTIES[local]
@@ -167,9 +168,9 @@ def _scan(packet: bytes, where: str) -> list[Finding]:
         if re.search(rb"[:<]" + name.encode() + rb"[\s=>]", packet):
             key, kind, label = PROPERTIES[name]
             found.append(Finding(kind, key, label, "present (not parsed)", where))
-    for (name, _fragment, prefix), label in PICTURES.items():
+    for (name, _fragment, prefix), (key, label) in PICTURES.items():
         if re.search(prefix.encode() + rb":" + name.encode() + rb"[\s=>]", packet):
-            found.append(Finding("hidden", "xmp_picture", label, "present (not parsed)", where))
+            found.append(Finding("hidden", key, label, "present (not parsed)", where))
     return found
 
 
