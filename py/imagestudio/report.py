@@ -21,7 +21,7 @@ HIDDEN_WORDS = {
     "motion_video": "hidden video", "extra_box": "hidden video",  # only a HEIF 'moov' (Live Photo track) is hidden
     "xmp_audio": "hidden audio",
     "extra_data": "hidden data", "trailing_data": "hidden data", "unused_table": "hidden data",
-    "unused_colours": "hidden data",
+    "unused_colours": "hidden data", "hidden_data": "hidden data",
 }
 
 # EXIF 'YYYY:MM:DD HH:MM:SS', XMP 'YYYY-MM-DDTHH:MM[:SS][.fff][zone]', PNG tIME 'YYYY-MM-DD HH:MM:SS UTC'.

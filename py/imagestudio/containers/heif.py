@@ -260,7 +260,7 @@ def _box_findings(data: bytes, parsed: Parsed) -> list[Finding]:
                 reach = max(reach, min(last, mdat.end))
         unused += max(0, mdat.end - reach)
     if unused:
-        found.append(Finding("other", "hidden_data", "Data no item uses", f"{unused} bytes", "HEIF 'mdat' box"))
+        found.append(Finding("hidden", "hidden_data", "Data no item uses", f"{unused} bytes", "HEIF 'mdat' box"))
     return found
 
 
