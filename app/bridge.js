@@ -104,7 +104,9 @@ export class EngineBridge extends EventTarget {
       if (slot.ready && !slot.job) this.send(slot, this.queue.shift());
     }
     const booting = this.workers.some((s) => !s.ready);
-    const growing = this.queue.some((job) => job.grow);  // a small job (a thumbnail) never starts a worker
+    // A small job (a thumbnail, the catalogue) never starts a worker, nor does one file's job alone: the busy
+    // worker takes it soon, and a worker's start (about a second of CPU) would only slow it on a small machine.
+    const growing = this.queue.filter((job) => job.grow).length > 1;
     if (!this.workers.length && this.queue.length) this.spawn();  // new work retries a failed start
     else if (growing && this.ready && !booting && this.workers.length < this.size) this.spawn();
   }

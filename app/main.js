@@ -55,11 +55,14 @@ watchOffline($("offline"), new Promise((settled) => {
 
 // --- the catalogue: defaults, presets, limits and page facts come from Python ------------------------------
 
+// A small job: waiting for it never starts a second worker (whose start would compete with the first file's work).
+const askCatalogue = () => engine.call("presets", "", null, {}, { grow: false });
+
 async function loadCatalogue() {
-  let result = await engine.call("presets", "", null, {});
+  let result = await askCatalogue();
   // A crash during start-up restarts the engine: ask again rather than give up on the presets.
   for (let tries = 0; !result.ok && ["cancelled", "worker_crashed"].includes(result.error.code) && tries < 3; tries += 1) {
-    result = await engine.call("presets", "", null, {});
+    result = await askCatalogue();
   }
   return result;
 }

@@ -37,6 +37,22 @@ def test_results_keep_their_ids_and_order_across_workers(page):
     assert not page.errors
 
 
+def test_one_waiting_file_job_starts_no_second_worker(page):
+    # A worker's start costs about a second of CPU: for one waiting job the busy worker is sooner.
+    _install(page, size=2)
+    page.evaluate(_WAIT_READY)
+    counts = page.evaluate("""async (photos) => {
+        const one = async (p, name) => pool.call("clean", name, photoBytes(p), { policy: {} });
+        // As the page does for a dropped photo: its thumbnail runs, its clean waits behind it.
+        const thumbnail = pool.call("inspect", "a.jpg", photoBytes(photos[0]), { thumbnail: true }, { grow: false });
+        const first = await Promise.all([thumbnail, one(photos[0], "a.jpg")]);
+        const alone = pool.workers.length;
+        await Promise.all(photos.slice(1).map((p, i) => one(p, `b${i}.jpg`)));
+        return { ok: first[0].ok && first[1].ok, alone, batch: pool.workers.length };
+    }""", _photos(5))
+    assert counts == {"ok": True, "alone": 1, "batch": 2}
+
+
 def test_a_crashed_worker_fails_only_its_job_and_is_replaced(page):
     _install(page, size=2)
     page.evaluate(_WAIT_READY)
