@@ -25,6 +25,7 @@ import io
 import os
 import zipfile
 import zlib
+from typing import TypeGuard
 
 from .archive import (FIXED_DATE, MAX_FILES, STORED_EXTENSIONS, safe_name, safe_path, split_files, unique_names,
                       zip_date)
@@ -32,6 +33,7 @@ from .errors import BadOptions, StillDirty
 
 ENTRY_LIMIT = zipfile.ZIP64_LIMIT  # bytes per entry: a bigger one would need ZIP64 local headers
 RECORD_KEYS = {"name", "date", "crc", "size", "compressed_size", "deflated"}
+CRC_LIMIT = 1 << 32
 
 
 def _label(name: str) -> str:
@@ -110,7 +112,11 @@ def zip_entry_op(data: bytes, name: str = "", options: dict | None = None) -> di
     if "crc" in options or "size" in options:
         if deflated or data:
             raise BadOptions(f"{entry}: crc and size are given only for a stored entry, without its bytes")
-        crc, size = _whole(options.get("crc"), 1 << 32, "crc", entry), _whole(options.get("size"), None, "size", entry)
+        crc, size = options.get("crc"), options.get("size")
+        if not _is_whole(crc, CRC_LIMIT):
+            raise BadOptions(f"{entry}: crc must be a whole number below {CRC_LIMIT}")
+        if not _is_whole(size):
+            raise BadOptions(f"{entry}: size must be a whole number")
     else:
         crc, size = zlib.crc32(data), len(data)
     if size >= ENTRY_LIMIT:
@@ -126,10 +132,9 @@ def zip_entry_op(data: bytes, name: str = "", options: dict | None = None) -> di
             "report": {"record": record, "append_original": not deflated}}
 
 
-def _whole(value, below: int | None, key: str, entry: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0 or (below is not None and value >= below):
-        raise BadOptions(f"{entry}: {key} must be a whole number" + (f" below {below}" if below else ""))
-    return value
+def _is_whole(value, below: int | None = None) -> TypeGuard[int]:
+    """A whole number (not a bool) from 0, under `below` when given."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0 and (below is None or value < below)
 
 
 def _header(record: dict) -> bytes:
@@ -147,9 +152,8 @@ def _record(value, i: int, label: str) -> dict:
     where = f"{label}: records[{i}]"
     if not isinstance(value, dict) or set(value) != RECORD_KEYS:
         raise BadOptions(f"{where} must be a record zip_entry gave")
-    limits = {"crc": 1 << 32, "size": ENTRY_LIMIT, "compressed_size": ENTRY_LIMIT}
-    if any(isinstance(value[k], bool) or not isinstance(value[k], int) or not 0 <= value[k] < limit
-           for k, limit in limits.items()):
+    limits = {"crc": CRC_LIMIT, "size": ENTRY_LIMIT, "compressed_size": ENTRY_LIMIT}
+    if not all(_is_whole(value[k], limit) for k, limit in limits.items()):
         raise BadOptions(f"{where}: crc and sizes must be whole numbers, sizes under 2 GB")
     if not isinstance(value["deflated"], bool) or value["deflated"] != _is_deflated(value["name"]):
         raise BadOptions(f"{where}: deflated must be what zip_entry chose")
