@@ -44,13 +44,15 @@ for (const name of PRELOADED) pyodide.pyimport(name).destroy();
 // the whole one here, before the snapshot is taken, so the zip importers it holds know the smaller zip's table
 // of contents (they cache it) and the browser needs no step of its own. The zip is cut here in JavaScript:
 // doing it in Python left ~0.7 MB more of freed objects in the snapshot.
-const [zipPath, heldJson] = pyodide.runPython(`
+// The answer is one str (a JavaScript string, no proxy): a proxy left to JavaScript's garbage collector is
+// released at a moment that differs from run to run, and so did the snapshot's heap.
+const [zipPath, held] = JSON.parse(pyodide.runPython(`
 import json, sys
 _zip = next(p for p in sys.path if p.endswith(".zip"))
-[_zip, json.dumps(sorted({f[len(_zip) + 1:] for m in list(sys.modules.values())
-                          if (f := getattr(m, "__file__", None) or "").startswith(_zip + "/")}))]
-`).toJs();
-const rest = withoutEntries(pyodide.FS.readFile(zipPath), new Set(JSON.parse(heldJson)));
+json.dumps([_zip, sorted({f[len(_zip) + 1:] for m in list(sys.modules.values())
+                          if (f := getattr(m, "__file__", None) or "").startswith(_zip + "/")})])
+`));
+const rest = withoutEntries(pyodide.FS.readFile(zipPath), new Set(held));
 pyodide.FS.writeFile(zipPath, rest);
 writeFileSync(process.env.SNAPSHOT_STDLIB, rest);
 // Every zip importer (one per package path) gets the smaller zip's one table: importlib.invalidate_caches()
