@@ -159,7 +159,7 @@ def test_missing_font_is_a_clear_error(monkeypatch):
 
 def test_in_the_page_the_font_is_asked_for_before_anything_is_decoded(monkeypatch, tmp_path):
     # The engine's wheel carries no font: the worker writes the site's copy where Python says, then runs again.
-    monkeypatch.setattr(watermark, "IN_PAGE", True)
+    monkeypatch.setattr(watermark.page_codecs, "IN_PAGE", True)
     monkeypatch.setattr(watermark, "FONT_DIRS", [tmp_path])
     monkeypatch.setattr(watermark, "PACKAGE_FONTS", tmp_path)
     monkeypatch.setattr(watermark, "_fonts", {})

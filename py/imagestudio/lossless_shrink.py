@@ -25,13 +25,13 @@ from PIL import Image
 from . import cleaning
 from .containers import jpeg
 from .containers.jpeg_markers import COM, SOI
+from .encode import page_codecs  # the page's codec loader (app/codecs.js)
 from .errors import CodecFailed, CorruptImage, EngineError, UnsupportedFormat
 from .policy import CleanPolicy
 
 CODEC = "jpegtran"
 NATIVE_PACKAGE = "mozjpeg-lossless-optimization==1.3.2"
 APP_MARKERS = range(0xE0, 0xF0)
-IN_PAGE = sys.platform == "emscripten"
 
 
 # Natively the transcode runs in a child process: the package's C code calls exit() when MozJPEG cannot write a file
@@ -42,8 +42,7 @@ _NATIVE_CHILD = ("import sys, mozjpeg_lossless_optimization as m; "
 
 def transcode(data: bytes, label: str) -> bytes:
     """MozJPEG's lossless recode of `data`, copying no optional segment; CodecFailed when it cannot."""
-    if IN_PAGE:
-        from .encode import page_codecs  # the page's codec loader (app/codecs.js)
+    if page_codecs.IN_PAGE:
         return page_codecs.transcode(CODEC, data, label)
     if importlib.util.find_spec("mozjpeg_lossless_optimization") is None:
         raise UnsupportedFormat(f"{label}: shrinking losslessly needs MozJPEG's transcode: pip install "

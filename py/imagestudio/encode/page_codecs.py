@@ -15,7 +15,7 @@ from PIL import Image
 
 from ..errors import CodecFailed, NeedsCodec, UnsupportedFormat
 
-IN_PAGE = sys.platform == "emscripten"
+IN_PAGE = sys.platform == "emscripten"  # the one place that says the engine runs in the page (tests patch it)
 # codec -> what it is, for messages (app/codecs.js has the same keys: the files it loads for each)
 CODECS = {"avif": "AVIF encoder (libavif with libaom and dav1d, @jsquash/avif)",
           "mozjpeg": "MozJPEG encoder (@jsquash/jpeg)",

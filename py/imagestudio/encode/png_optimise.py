@@ -7,28 +7,25 @@ natively: PyPI pyoxipng 9.1.1. Both at OxiPNG's preset level 2 (Squoosh's defaul
 
 import importlib.util
 import io
-import sys
 
 from PIL import Image
 
 from ..errors import CodecFailed, UnsupportedFormat
+from . import page_codecs  # the page's codec loader (app/codecs.js)
 
 CODEC = "oxipng"
 LEVEL = 2
 NATIVE_PACKAGE = "pyoxipng==9.1.1"
-IN_PAGE = sys.platform == "emscripten"
 
 
 def require(label: str) -> None:
     """In the page: load OxiPNG before the picture is decoded and encoded, not after (the job runs again)."""
-    if IN_PAGE:
-        from . import page_codecs
+    if page_codecs.IN_PAGE:
         page_codecs.require(CODEC, label)
 
 
 def _optimised(data: bytes, label: str) -> bytes:
-    if IN_PAGE:
-        from . import page_codecs  # the page's codec loader (app/codecs.js)
+    if page_codecs.IN_PAGE:
         return page_codecs.transcode(CODEC, data, label, {"level": LEVEL, "interlace": False,
                                                           "optimiseAlpha": False})
     if importlib.util.find_spec("oxipng") is None:

@@ -9,11 +9,11 @@ import base64
 import binascii
 import io
 import os
-import sys
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from ..encode import page_codecs
 from ..errors import BadOptions, EngineError, NeedsFile
 from ..recipe import Watermark
 from .crop import ANCHOR_SHARE
@@ -25,7 +25,6 @@ PACKAGE_FONTS = Path(__file__).resolve().parent.parent / "fonts"
 FONT_DIRS: list[str | Path] = [os.environ.get("IMAGESTUDIO_FONTS", ""), PACKAGE_FONTS,
                                Path(__file__).resolve().parents[3] / "static" / "fonts"]
 SITE_FONT = f"static/fonts/{FONT_FILE}"  # the page's copy (its CSS draws the preview with it)
-IN_PAGE = sys.platform == "emscripten"
 DEFAULT_ROTATION = {"single": 0.0, "tiled": 30.0}
 TILE_GAP = 1.0          # empty space between tiled stamps, in stamp sizes
 MIN_FONT_PX = 6
@@ -35,7 +34,7 @@ _fonts: dict = {}
 
 def require_font(name: str) -> None:
     """Before decoding anything: in the page, ask the worker for the site's font file the first time."""
-    if IN_PAGE and not _found_font():
+    if page_codecs.IN_PAGE and not _found_font():
         raise NeedsFile(f"{name}: the text watermark needs its font", SITE_FONT, str(PACKAGE_FONTS / FONT_FILE))
 
 
