@@ -11,6 +11,7 @@ from corpus import all_frames
 from hostile_inputs import PNG_SIG, png_chunk, png_raw
 from imagestudio import api, decode
 from imagestudio.containers import png
+from imagestudio.containers.recent import RecentAnswers
 
 SECRET = b"Meet at the old bridge, 52.5163 13.3777"
 
@@ -104,7 +105,7 @@ def test_a_true_colour_png_is_not_decoded_for_its_palette(monkeypatch):
 
 def test_a_palette_png_is_decoded_once_for_inspect_clean_and_verify(monkeypatch):
     calls = []
-    monkeypatch.setattr(png, "_drawn_known", {})
+    monkeypatch.setattr(png, "_drawn_known", RecentAnswers())
     monkeypatch.setattr(png, "_drawn", lambda *args, real=png._drawn: calls.append(1) or real(*args))
     data = still([1, 2, 3, 3, 2, 1])
     assert "unused_colours" in findings(data)

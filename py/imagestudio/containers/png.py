@@ -12,6 +12,7 @@ from ..readers import exif as exif_reader
 from ..readers import icc, pngtext
 from ..report import Finding, damaged
 from . import kept
+from .recent import RecentAnswers
 
 LOSSLESS = True   # the compressed picture is copied byte for byte
 CLEANABLE = True
@@ -32,9 +33,9 @@ CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
 INFLATE_STEP = 1 << 20
 TEXT = {b"tEXt", b"zTXt", b"iTXt"}
 MAX_CHUNK = 1 << 31        # the PNG limit; larger lengths are corrupt
-# pictures' digest -> palette indices they draw (None: not decodable), so inspect, clean, notes and the verify
-# of the clean's output decode a palette PNG once between them, not four times (as webp_tails._known does).
-_drawn_known: dict[bytes, frozenset[int] | None] = {}
+# pictures' digest -> palette indices they draw (None: not decodable): inspect, clean, notes and the verify of
+# the clean's output decode a palette PNG once between them, not four times.
+_drawn_known: RecentAnswers[frozenset[int] | None] = RecentAnswers()
 
 
 def chunks(data: bytes, name: str = ""):
@@ -229,11 +230,8 @@ def _used_indices(parsed: list, name: str) -> set[int] | None:
     for size, data in pictures:
         digest.update(size + len(data).to_bytes(4, "big") + data)
     key = digest.digest()
-    if key not in _drawn_known:
-        _drawn_known[key] = _drawn(bytes(ihdr[8:13]), bytes(plte), pictures)
-        while len(_drawn_known) > 32:
-            _drawn_known.pop(next(iter(_drawn_known)))
-    drawn = _drawn_known[key]
+    drawn = _drawn_known[key] if key in _drawn_known else _drawn_known.remember(
+        key, _drawn(bytes(ihdr[8:13]), bytes(plte), pictures))
     return None if drawn is None else set(drawn) | {b[0] for k, _s, _e, b in parsed if k == b"bKGD" and len(b) == 1}
 
 

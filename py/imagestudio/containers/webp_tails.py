@@ -13,9 +13,11 @@ import io
 
 from PIL import Image
 
+from .recent import RecentAnswers
+
 FLUSH = 4
 MAX_CHECK_PIXELS = 64_000_000   # per file; beyond it the rest is not checked (notes say so)
-_known: dict[bytes, int] = {}   # picture digest -> unread tail, so inspect, clean and verify decode once each
+_known: RecentAnswers[int] = RecentAnswers()   # picture digest -> unread tail
 
 
 def size_of(fourcc: bytes, payload: bytes) -> tuple[int, int] | None:
@@ -54,14 +56,13 @@ def _pixels(chunks: list[tuple[bytes, bytes]], size: tuple[int, int]) -> bytes |
 def unread_tail(chunks: list[tuple[bytes, bytes]], index: int, size: tuple[int, int]) -> int:
     """How many bytes at the end of chunks[index] decoding never reads (0 when under FLUSH or not decodable)."""
     key = _digest(chunks, index, size)
-    if key not in _known:
-        tail = _known[key] = _search(chunks, index, size)
-        if tail:  # the clean's output holds the picture without it: its verification need not search again
-            fourcc, payload = chunks[index]
-            _known[_digest([*chunks[:index], (fourcc, payload[:-tail]), *chunks[index + 1:]], index, size)] = 0
-        while len(_known) > 32:
-            _known.pop(next(iter(_known)))
-    return _known[key]
+    if key in _known:
+        return _known[key]
+    tail = _known.remember(key, _search(chunks, index, size))
+    if tail:  # the clean's output holds the picture without it: its verification need not search again
+        fourcc, payload = chunks[index]
+        _known.remember(_digest([*chunks[:index], (fourcc, payload[:-tail]), *chunks[index + 1:]], index, size), 0)
+    return tail
 
 
 def _digest(chunks: list[tuple[bytes, bytes]], index: int, size: tuple[int, int]) -> bytes:
