@@ -76,7 +76,7 @@ def test_watermark_preview_output_and_compare(page, tmp_path):
     preview = page.get_by_role("img", name="Watermark preview on the selected photo")
     assert not preview.is_visible()  # no watermark, no preview
 
-    # The watermark font (700 KB) is not loaded at start-up, where it held up the first paint: only for text.
+    # The watermark font (350 KB) is not loaded at start-up, where it held up the first paint: only for text.
     font_loaded = '() => document.fonts.check(\'32px "DejaVu Sans Bold"\')'
     assert not page.evaluate(font_loaded)
     page.get_by_label("Add a watermark", exact=True).select_option("text")

@@ -18,7 +18,7 @@ from ..errors import BadOptions, EngineError, NeedsFile
 from ..recipe import Watermark
 from .crop import ANCHOR_SHARE
 
-FONT_FILE = "DejaVuSans-Bold.ttf"
+FONT_FILE = "DejaVuSans-Bold.woff"  # WOFF: FreeType reads it natively and in Pyodide (not WOFF2)
 PACKAGE_FONTS = Path(__file__).resolve().parent.parent / "fonts"
 # Where the font may be: $IMAGESTUDIO_FONTS, beside the package (in the page the worker writes it there on the
 # first text watermark), or the repository's static/fonts.
