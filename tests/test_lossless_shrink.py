@@ -69,6 +69,20 @@ def test_dirty_jpeg_stays_clean_when_shrunk():
     assert inspect[0] == inspect[1]
 
 
+@pytest.mark.parametrize("before", [b"", b"\xff\xd0"], ids=["before-the-end-marker", "after-a-restart-marker"])
+def test_bytes_after_the_last_block_are_dropped_by_the_shrink(before):
+    """Bytes inside the picture data after its last block: every decoder skips them, and the lossless clean cannot
+    tell them from picture data without decoding it all (README, "Not yet"). The transcode rewrites the picture
+    data from the decoded blocks, so they are gone and the pixels stay the same."""
+    photo = camera_photo((320, 240))
+    secret = b"SECRET-AFTER-THE-LAST-BLOCK-0123456789"
+    hidden = photo[:-2] + before + secret + photo[-2:]
+    assert pixels(hidden) == pixels(photo)
+    shrunk = processed(hidden, "hidden.jpg", SHRINK)
+    assert shrunk["report"]["shrink"]["applied"], shrunk["report"]["shrink"]
+    assert secret not in shrunk["data"] and pixels(shrunk["data"]) == pixels(photo)
+
+
 def test_a_transcode_failure_keeps_the_clean_and_says_why():
     """MozJPEG refuses to write this one (a coefficient out of range); natively its exit() must not end the batch."""
     path = CORPUS / "pillow_hopper_bad_exif.jpg"
