@@ -63,9 +63,12 @@ class Parsed:
 
 @contextlib.contextmanager
 def _named(name: str):
-    """Errors from the parser name the file, like every engine message."""
+    """Errors from the parser name the file, like every engine message; a damaged box structure says so in
+    plain words first (the box names after it are for whoever looks into the file)."""
     try:
         yield
+    except CorruptImage as err:
+        raise CorruptImage(f"{name or 'this file'}: its structure is damaged ({err.message})") from None
     except EngineError as err:
         raise type(err)(f"{name or 'this file'}: {err.message}") from None
 
