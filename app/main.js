@@ -287,7 +287,7 @@ $("cancel").addEventListener("click", () => {
 $("clear").addEventListener("click", () => {
   for (const item of [...items.items]) removeItem(item);
   bar.setSkipped([]);
-  $("dropzone").focus();
+  $("choose-files").focus();  // the next step: add files (the drop zone itself takes no focus)
 });
 $("zip").addEventListener("click", () => downloadAll(false));
 $("save-folder").hidden = !canWriteFolder();  // shown in the page as served: no layout shift where it stays

@@ -1,5 +1,5 @@
 """Batches: progress and cancel with a responsive page, an error card among good ones, Download all as
-a ZIP, the whole flow by keyboard only, and offline use after the first visit."""
+a ZIP, "Remove all", the whole flow by keyboard only, and offline use after the first visit."""
 
 import io
 import zipfile
@@ -63,6 +63,23 @@ def test_error_card_among_good_ones_and_download_all_as_zip(page, tmp_path):
         assert first == single
         assert_no_private_metadata(first)
         assert image_of(archive.read("third-clean.png")).size == (300, 200)
+    assert not page.errors
+
+
+def test_batch_buttons_appear_with_the_first_file_and_remove_all_empties_the_batch(page, tmp_path):
+    wait_engine_ready(page)
+    zip_button = page.get_by_role("button", name="Download all (ZIP)")
+    # An empty batch shows no buttons that could only be disabled.
+    assert not zip_button.is_visible() and not page.get_by_role("button", name="Remove all").is_visible()
+    pick(page, tmp_path, {"one.jpg": gps_photo(), "two.png": plain_png()})
+    finished(page, "one.jpg")
+    finished(page, "two.png")
+    assert zip_button.is_enabled()
+    page.get_by_role("button", name="Remove all").click()
+    page.locator(".file").first.wait_for(state="detached")
+    assert page.locator("#overall-label").inner_text() == "No files yet."
+    assert not zip_button.is_visible()
+    assert page.evaluate("() => document.activeElement.id") == "choose-files"  # the next step: add files
     assert not page.errors
 
 
