@@ -131,7 +131,7 @@ async function addFiles(entries, skipped = []) {
     const item = new FileItem(file, path);
     const card = new FileCard(item, {
       facts: badgeFacts,
-      onRemove: () => removeItem(item),
+      onRemove: () => removeByHand(item),
       onCrop: () => editCrop(item, card),
       onCompare: () => compare.open(item, card),
       onSelect: () => select(item),
@@ -171,6 +171,17 @@ function removeItem(item) {
   items.remove(item);  // its jobs stop: queued ones leave the queue, a running one ends only its own worker
   item.card.dispose();
   if (selected === item) select(items.items[0] || null);
+}
+
+// The card's own Remove button: the focus moves to the same button on the next card (or the one before, or
+// "Choose files" once none is left), so a keyboard user keeps their place in the list.
+function removeByHand(item) {
+  const hadFocus = item.card.root.contains(document.activeElement);
+  const at = items.items.indexOf(item);
+  removeItem(item);
+  if (!hadFocus) return;
+  const neighbour = items.items[at] || items.items[at - 1];
+  (neighbour ? neighbour.card.removeButton : $("choose-files")).focus();
 }
 
 function recipeFor(item) {

@@ -66,20 +66,36 @@ def test_error_card_among_good_ones_and_download_all_as_zip(page, tmp_path):
     assert not page.errors
 
 
-def test_batch_buttons_appear_with_the_first_file_and_remove_all_empties_the_batch(page, tmp_path):
+def test_batch_buttons_appear_with_the_first_file_and_removing_keeps_the_keyboard_focus(page, tmp_path):
     wait_engine_ready(page)
     zip_button = page.get_by_role("button", name="Download all (ZIP)")
     # An empty batch shows no buttons that could only be disabled.
     assert not zip_button.is_visible() and not page.get_by_role("button", name="Remove all").is_visible()
-    pick(page, tmp_path, {"one.jpg": gps_photo(), "two.png": plain_png()})
-    finished(page, "one.jpg")
-    finished(page, "two.png")
+    names = ["one.jpg", "two.png", "three.png", "four.png"]
+    pick(page, tmp_path, {"one.jpg": gps_photo(), "two.png": plain_png(), "three.png": plain_png((90, 60)),
+                          "four.png": plain_png((60, 90))})
+    for name in names:
+        finished(page, name)
     assert zip_button.is_enabled()
-    page.get_by_role("button", name="Remove all").click()
+
+    def focused():
+        return page.evaluate("() => document.activeElement.getAttribute('aria-label') || document.activeElement.id")
+
+    # A card's Remove, by keyboard: the focus moves to the next card's Remove, or the one before at the end.
+    page.get_by_role("button", name="Remove two.png").focus()
+    page.keyboard.press("Enter")
+    assert focused() == "Remove three.png"
+    page.get_by_role("button", name="Remove four.png").focus()
+    page.keyboard.press("Enter")
+    assert focused() == "Remove three.png"
+    assert page.locator(".file .file-name").all_inner_texts() == ["one.jpg", "three.png"]
+
+    page.get_by_role("button", name="Remove all").focus()
+    page.keyboard.press("Enter")
     page.locator(".file").first.wait_for(state="detached")
     assert page.locator("#overall-label").inner_text() == "No files yet."
     assert not zip_button.is_visible()
-    assert page.evaluate("() => document.activeElement.id") == "choose-files"  # the next step: add files
+    assert focused() == "choose-files"  # the next step: add files
     assert not page.errors
 
 
