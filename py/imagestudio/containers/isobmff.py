@@ -30,10 +30,10 @@ def read_boxes(data: bytes, start: int, end: int, where: str = "file") -> list[B
             size, head = int.from_bytes(data[pos + 8:pos + 16], "big"), 16
         elif size == 0:
             size = end - pos
-        if size >= head and pos + size > end and where == "file":  # most often a download that stopped early
-            raise CorruptImage(f"the file is cut short: box '{printable(kind)}' at byte {pos} declares {size} bytes, "
-                               f"{end - pos} are left")
         if size < head or pos + size > end:
+            if size >= head and where == "file":  # most often a download that stopped early
+                raise CorruptImage(f"the file is cut short: box '{printable(kind)}' at byte {pos} declares {size} "
+                                   f"bytes, {end - pos} are left")
             raise CorruptImage(f"box '{printable(kind)}' in the {where} runs past its end ({size} bytes declared "
                                f"at byte {pos}, {end - pos} left)")
         out.append(Box(kind, pos + head, pos + size))
